@@ -12,7 +12,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const filters = process.argv.slice(2);
 
 // Order follows the data flow: contracts, libraries, models, then the apps that use them.
-const order = ['packages/shared', 'packages/', 'models', 'apps/sfu', 'apps/analyzer', 'apps/dashboard'];
+const order = ['packages/shared', 'packages/', 'models', 'apps/sfu', 'apps/analyzer', 'apps/dashboard', 'e2e'];
 const rootPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const dirs = rootPkg.workspaces
   .flatMap((pattern) => {

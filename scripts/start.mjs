@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Starts the whole system on embedded defaults: SFU, analyzer (when present) and dashboard.
+// A small supervisor, not a cluster: each service is one child process with prefixed logs;
+// a service that crashes is restarted with backoff; Ctrl-C stops everything cleanly.
+// Scale-out is done with the engines' own mechanisms (see README), not here.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+
+const services = [
+  { name: 'sfu', cwd: 'apps/sfu', cmd: 'npm', args: ['run', '--silent', 'start'], colour: 36 },
+  { name: 'analyzer', cwd: 'apps/analyzer', cmd: 'npm', args: ['run', '--silent', 'start'], colour: 35, optional: true },
+  { name: 'dashboard', cwd: 'apps/dashboard', cmd: 'npm', args: ['run', '--silent', 'start'], colour: 33 },
+].filter((s) => {
+  const pkgPath = path.join(root, s.cwd, 'package.json');
+  if (!existsSync(pkgPath)) return !s.optional;
+  return true;
+});
+
+// The dashboard runs as a production build; build it once if it was never built.
+if (!existsSync(path.join(root, 'apps/dashboard/.next/BUILD_ID'))) {
+  console.log('[start] building the dashboard (first start only, ~1-2 min)…');
+  const built = spawnSync('npm', ['run', 'build'], { cwd: path.join(root, 'apps/dashboard'), env, stdio: 'inherit' });
+  if (built.status !== 0) {
+    console.error('[start] dashboard build failed: see the error above (did `npm run setup` finish?)');
+    process.exit(1);
+  }
+}
+
+let stopping = false;
+const children = new Map();
+
+function launch(service, attempt = 0) {
+  // Own process group, so stopping kills npm's whole subtree (npm → sh → node).
+  const child = spawn(service.cmd, service.args, { cwd: path.join(root, service.cwd), env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.set(service.name, child);
+  const prefix = `\x1b[${service.colour}m${service.name.padEnd(9)}\x1b[0m│ `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream.on('data', (chunk) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+  const startedAt = Date.now();
+  child.on('exit', (code, signal) => {
+    children.delete(service.name);
+    if (stopping) return;
+    // Reset the backoff after a healthy minute so a rare crash restarts fast.
+    const next = Date.now() - startedAt > 60_000 ? 0 : attempt + 1;
+    const delay = Math.min(30_000, 500 * 2 ** next);
+    console.error(`[start] ${service.name} exited (${signal ?? code}); restarting in ${delay} ms`);
+    setTimeout(() => launch(service, next), delay);
+  });
+}
+
+for (const s of services) launch(s);
+console.log('[start] Moodroom is starting: open http://localhost:3000 (SFU on :4000, analyzer on :4100). Ctrl-C stops.');
+
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  console.log('\n[start] stopping…');
+  for (const child of children.values()) killGroup(child, 'SIGTERM');
+  setTimeout(() => {
+    for (const child of children.values()) killGroup(child, 'SIGKILL');
+    process.exit(0);
+  }, 8000).unref();
+  const check = setInterval(() => {
+    if (children.size === 0) {
+      clearInterval(check);
+      process.exit(0);
+    }
+  }, 100);
+}
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
