@@ -17,7 +17,9 @@ export MEDIASOUP_WORKER_BIN
 step 3/4 "npm packages"
 export ONNXRUNTIME_NODE_INSTALL=skip
 if [ -f package-lock.json ]; then npm ci --no-fund --no-audit; else npm install --no-fund --no-audit; fi
-bash scripts/setup/mediasoup-worker.sh --install "$MEDIASOUP_WORKER_BIN"
+bash scripts/setup/mediasoup-worker.sh --install "$MEDIASOUP_WORKER_BIN" >/dev/null
+# From here on, run what runs in production: the worker installed in node_modules.
+unset MEDIASOUP_WORKER_BIN
 
 step 4/4 "checks"
 node scripts/setup/check-install.mjs

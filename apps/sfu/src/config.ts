@@ -1,0 +1,125 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { envBool, envInt, envString, loadConfig } from '@moodroom/shared';
+
+/**
+ * The SFU's configuration: environment variables with embedded defaults (documented in
+ * apps/sfu/README.md). Defaults suit a developer machine; production sets SFU_CORS_ORIGINS and
+ * SFU_RTC_ANNOUNCED_ADDRESS.
+ */
+export const sfuEnvSchema = z.object({
+  SFU_HOST: envString('0.0.0.0'),
+  SFU_PORT: envInt(4000, 0, 65535),
+  /** Comma-separated browser origins allowed to open the signalling socket. */
+  SFU_CORS_ORIGINS: envString('http://localhost:3000,http://127.0.0.1:3000'),
+  /** mediasoup workers (one process each); 0 = one per CPU core. */
+  SFU_WORKERS: envInt(0, 0, 256),
+  SFU_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  SFU_RTC_LISTEN_IP: envString('0.0.0.0'),
+  /** Address put in ICE candidates; empty = first non-internal IPv4 of this host, else 127.0.0.1. */
+  SFU_RTC_ANNOUNCED_ADDRESS: z.string().default(''),
+  SFU_RTC_MIN_PORT: envInt(40000, 1024, 65535),
+  SFU_RTC_MAX_PORT: envInt(49999, 1024, 65535),
+  SFU_RTC_ENABLE_UDP: envBool(true),
+  SFU_RTC_ENABLE_TCP: envBool(true),
+  SFU_RTC_PREFER_UDP: envBool(true),
+  SFU_INITIAL_OUTGOING_BITRATE: envInt(1_000_000, 100_000),
+  /** Per-transport cap on what one sender may push (bits/s); 0 = no cap. */
+  SFU_MAX_INCOMING_BITRATE: envInt(3_000_000, 0),
+  SFU_MAX_PEERS_PER_ROOM: envInt(50, 1, 10_000),
+  SFU_MAX_TRANSPORTS_PER_PEER: envInt(4, 2, 64),
+  SFU_MAX_PRODUCERS_PER_PEER: envInt(8, 1, 64),
+  SFU_MAX_CONSUMERS_PER_PEER: envInt(200, 1, 10_000),
+  /** How long an empty room keeps its router, so a quick reload rejoins the same room. */
+  SFU_EMPTY_ROOM_GRACE_MS: envInt(10_000, 0),
+  /** Largest signalling message accepted (bytes); mediasoup parameters are a few KiB. */
+  SFU_MAX_MESSAGE_BYTES: envInt(64 * 1024, 4 * 1024, 16 * 1024 * 1024),
+  SFU_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type SfuEnv = z.infer<typeof sfuEnvSchema>;
+
+export interface SfuConfig {
+  http: { host: string; port: number; corsOrigins: string[]; maxMessageBytes: number };
+  workers: { count: number; logLevel: SfuEnv['SFU_WORKER_LOG_LEVEL'] };
+  rtc: {
+    listenIp: string;
+    announcedAddress: string;
+    portRange: { min: number; max: number };
+    enableUdp: boolean;
+    enableTcp: boolean;
+    preferUdp: boolean;
+    initialOutgoingBitrate: number;
+    maxIncomingBitrate: number;
+  };
+  limits: { peersPerRoom: number; transportsPerPeer: number; producersPerPeer: number; consumersPerPeer: number };
+  emptyRoomGraceMs: number;
+  logLevel: SfuEnv['SFU_LOG_LEVEL'];
+}
+
+type Interfaces = ReturnType<typeof os.networkInterfaces>;
+
+/** The address browsers should reach: this host's first non-internal IPv4, else loopback. */
+export function detectAnnouncedAddress(interfaces: Interfaces): string {
+  for (const addresses of Object.values(interfaces)) {
+    for (const a of addresses ?? []) {
+      if (a.family === 'IPv4' && !a.internal) return a.address;
+    }
+  }
+  return '127.0.0.1';
+}
+
+export function parseOrigins(value: string): string[] {
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const o of origins) {
+    // "*" would let any website drive a visitor's browser into rooms: refuse it explicitly.
+    if (o === '*') throw new Error('SFU_CORS_ORIGINS: "*" is not allowed; list the dashboard origin(s), e.g. https://moodroom.example.org');
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new Error(`SFU_CORS_ORIGINS: "${o}" is not an origin like http://localhost:3000`);
+  }
+  if (origins.length === 0) throw new Error('SFU_CORS_ORIGINS: at least one origin is required');
+  return origins;
+}
+
+/** Pure: environment → config. `cores` and `interfaces` are injectable for tests. */
+export function configFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  host: { cores: number; interfaces: Interfaces } = { cores: os.availableParallelism(), interfaces: os.networkInterfaces() },
+): SfuConfig {
+  const e = loadConfig(sfuEnvSchema, env);
+  if (e.SFU_RTC_MIN_PORT > e.SFU_RTC_MAX_PORT) {
+    throw new Error(`SFU_RTC_MIN_PORT (${e.SFU_RTC_MIN_PORT}) must not exceed SFU_RTC_MAX_PORT (${e.SFU_RTC_MAX_PORT})`);
+  }
+  if (!e.SFU_RTC_ENABLE_UDP && !e.SFU_RTC_ENABLE_TCP) {
+    throw new Error('SFU_RTC_ENABLE_UDP and SFU_RTC_ENABLE_TCP are both false: enable at least one');
+  }
+  const announced = e.SFU_RTC_ANNOUNCED_ADDRESS.trim();
+  return {
+    http: { host: e.SFU_HOST, port: e.SFU_PORT, corsOrigins: parseOrigins(e.SFU_CORS_ORIGINS), maxMessageBytes: e.SFU_MAX_MESSAGE_BYTES },
+    workers: { count: e.SFU_WORKERS === 0 ? Math.max(1, host.cores) : e.SFU_WORKERS, logLevel: e.SFU_WORKER_LOG_LEVEL },
+    rtc: {
+      listenIp: e.SFU_RTC_LISTEN_IP,
+      announcedAddress: announced || (isWildcard(e.SFU_RTC_LISTEN_IP) ? detectAnnouncedAddress(host.interfaces) : e.SFU_RTC_LISTEN_IP),
+      portRange: { min: e.SFU_RTC_MIN_PORT, max: e.SFU_RTC_MAX_PORT },
+      enableUdp: e.SFU_RTC_ENABLE_UDP,
+      enableTcp: e.SFU_RTC_ENABLE_TCP,
+      preferUdp: e.SFU_RTC_PREFER_UDP,
+      initialOutgoingBitrate: e.SFU_INITIAL_OUTGOING_BITRATE,
+      maxIncomingBitrate: e.SFU_MAX_INCOMING_BITRATE,
+    },
+    limits: {
+      peersPerRoom: e.SFU_MAX_PEERS_PER_ROOM,
+      transportsPerPeer: e.SFU_MAX_TRANSPORTS_PER_PEER,
+      producersPerPeer: e.SFU_MAX_PRODUCERS_PER_PEER,
+      consumersPerPeer: e.SFU_MAX_CONSUMERS_PER_PEER,
+    },
+    emptyRoomGraceMs: e.SFU_EMPTY_ROOM_GRACE_MS,
+    logLevel: e.SFU_LOG_LEVEL,
+  };
+}
+
+function isWildcard(ip: string): boolean {
+  return ip === '0.0.0.0' || ip === '::';
+}

@@ -1,0 +1,78 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { fail } from '@moodroom/shared';
+import type { Logger } from '../logger.ts';
+import type { RoomRegistry } from '../room-registry.ts';
+import { dispatch, isClientEvent, SerialQueue, splitArgs } from './dispatcher.ts';
+import { createHandlers, leaveRoom } from './handlers.ts';
+import type { Session } from './session.ts';
+
+export interface SignallingOptions {
+  corsOrigins: string[];
+  maxMessageBytes: number;
+  registry: RoomRegistry;
+  log: Logger;
+}
+
+/** Browsers send an Origin header; only listed origins may connect. Non-browser clients send none. */
+export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  return origin === undefined || allowed.includes(origin);
+}
+
+/**
+ * socket.io signalling on the given HTTP server. Each connection gets a Session; each client
+ * event is validated and answered through the dispatcher, in the order the client sent them.
+ */
+export function attachSignalling(httpServer: HttpServer, options: SignallingOptions): Server {
+  const { registry, log } = options;
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: options.maxMessageBytes,
+    cors: { origin: options.corsOrigins, methods: ['GET', 'POST'] },
+    // CORS only covers HTTP long-polling; this also holds WebSocket upgrades to the origin list.
+    allowRequest: (req, callback) => {
+      const allowed = originAllowed(req.headers.origin, options.corsOrigins);
+      if (!allowed) log.warn({ origin: req.headers.origin }, 'signalling connection from a foreign origin refused');
+      callback(null, allowed);
+    },
+  });
+  const handlers = createHandlers(registry);
+
+  io.on('connection', (socket: Socket) => {
+    const session: Session = { socketId: socket.id, emit: (event, payload) => socket.emit(event, payload) };
+    const queue = new SerialQueue();
+    const socketLog = log.child({ socketId: socket.id });
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const { payload, ack } = splitArgs(args);
+      if (!ack) {
+        socketLog.warn({ event }, 'message without an ack callback ignored');
+        return;
+      }
+      if (!isClientEvent(event)) {
+        safeAck(ack, fail('BAD_REQUEST', `unknown event "${String(event).slice(0, 64)}"`), socketLog);
+        return;
+      }
+      void queue.push(async () => {
+        const response = await dispatch(handlers, session, event, payload, socketLog);
+        safeAck(ack, response, socketLog);
+      });
+    });
+
+    socket.on('disconnect', (reason) => {
+      void queue.push(async () => {
+        if (session.joined) socketLog.info({ reason, peerId: session.joined.peer.id }, 'disconnected');
+        leaveRoom(registry, session);
+      });
+    });
+  });
+  return io;
+}
+
+function safeAck(ack: (response: never) => void, response: unknown, log: Logger): void {
+  try {
+    (ack as (r: unknown) => void)(response);
+  } catch (error) {
+    log.warn({ err: error }, 'ack callback threw');
+  }
+}

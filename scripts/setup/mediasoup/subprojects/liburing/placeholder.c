@@ -1,0 +1,2 @@
+/* Intentionally empty: see meson.build. */
+extern int moodroom_placeholder_liburing;
