@@ -29,7 +29,10 @@ VERSION="$(node -p "require('$ROOT/apps/sfu/package.json').dependencies.mediasou
 [[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "apps/sfu/package.json must pin mediasoup to an exact version (found '$VERSION')"
 PLATFORM="$(node -p 'process.platform')"
 ARCH="$(node -p 'process.arch')"
-CACHE_DIR="$ROOT/.cache/mediasoup-worker/$VERSION-$PLATFORM-$ARCH"
+# BUILD_REV changes whenever the offline build's recipe (stubs, compat headers, patches) changes, so a
+# binary cached by an older recipe is rebuilt rather than reused.
+BUILD_REV=2
+CACHE_DIR="$ROOT/.cache/mediasoup-worker/$VERSION-$PLATFORM-$ARCH-r$BUILD_REV"
 CACHED_BIN="$CACHE_DIR/mediasoup-worker"
 
 # A worker started without its MEDIASOUP_VERSION env exits with 41 (mediasoup's own check, see
@@ -163,6 +166,14 @@ for wrap in "$PKG"/worker/subprojects/*.wrap; do
   [ -n "$dir" ] || die "cannot read 'directory =' from $wrap"
   [ -d "$STUBS/$name" ] || die "mediasoup $VERSION needs subproject '$name', which has no stub in $STUBS: add one (see the others)"
   cp -R "$STUBS/$name" "$PKG/worker/subprojects/$dir"
+done
+
+PATCHES="$ROOT/scripts/setup/mediasoup/patches"
+for patch in "$PATCHES"/*.patch; do
+  [ -e "$patch" ] || continue
+  log "patch: $(basename "$patch")"
+  (cd "$PKG" && patch -p1 --forward --silent <"$patch") >&2 \
+    || die "patch $(basename "$patch") does not apply to mediasoup $VERSION: check whether upstream fixed it and update $PATCHES"
 done
 
 BUILD="$PKG/worker/out/build"

@@ -1,22 +1,17 @@
 import { EventEmitter } from 'node:events';
+import type { AnalysableCamera, CameraUnavailableReason } from '@moodroom/shared';
 
 /**
- * The seam for the analyzer (a later issue). The analyzer will join rooms as a privileged,
- * server-side peer (service token) and consume the camera producers listed here; it must never see
- * anything else. This module only *reports* which cameras may be analysed: the camera producers of
- * participants whose analysisConsent is true. It carries ids only, no media and no names.
+ * Which cameras may be analysed: the unpaused camera producers of participants whose
+ * analysisConsent is true. The analyzer link (src/analyzer/) forwards these events to the analyzer
+ * and lets it consume exactly these producers. Ids only, no media and no names.
  *
- * Rooms recompute their consenting cameras after every change and emit the difference, so the
+ * Rooms recompute their analysable cameras after every change and emit the difference, so the
  * events cannot drift from the room's state: a camera is "available" exactly while its producer
- * exists, belongs to a consenting peer, and the room's router is alive.
+ * exists, is not paused, belongs to a consenting peer, and the room's router is alive.
  */
-export interface AnalysisCamera {
-  roomId: string;
-  peerId: string;
-  producerId: string;
-}
-
-export type CameraGoneReason = 'producerClosed' | 'consentWithdrawn' | 'peerLeft' | 'roomReset' | 'roomClosed';
+export type AnalysisCamera = AnalysableCamera;
+export type CameraGoneReason = CameraUnavailableReason;
 
 export interface AnalysisFeedEvents {
   cameraAvailable: [AnalysisCamera];
@@ -30,15 +25,15 @@ export class AnalysisFeed extends EventEmitter<AnalysisFeedEvents> {}
 export interface ConsentView {
   peerId: string;
   analysisConsent: boolean;
-  producers: { producerId: string; source: string }[];
+  producers: { producerId: string; source: string; paused: boolean }[];
 }
 
-/** Pure: the analysable cameras of a room, keyed by producer id. */
+/** Pure: the analysable cameras (consenting, camera, not paused) of a room, keyed by producer id. */
 export function consentingCameras(roomId: string, peers: Iterable<ConsentView>): Map<string, AnalysisCamera> {
   const cameras = new Map<string, AnalysisCamera>();
   for (const peer of peers) {
     if (!peer.analysisConsent) continue;
-    for (const p of peer.producers) if (p.source === 'camera') cameras.set(p.producerId, { roomId, peerId: peer.peerId, producerId: p.producerId });
+    for (const p of peer.producers) if (p.source === 'camera' && !p.paused) cameras.set(p.producerId, { roomId, peerId: peer.peerId, producerId: p.producerId });
   }
   return cameras;
 }

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { envBool, envInt, envString, loadConfig } from '@moodroom/shared';
+import { MIN_ANALYZER_TOKEN_LENGTH, envBool, envInt, envString, loadConfig } from '@moodroom/shared';
 
 /**
  * The SFU's configuration: environment variables with embedded defaults (documented in
@@ -35,6 +35,16 @@ export const sfuEnvSchema = z.object({
   /** Largest signalling message accepted (bytes); mediasoup parameters are a few KiB. */
   SFU_MAX_MESSAGE_BYTES: envInt(64 * 1024, 4 * 1024, 16 * 1024 * 1024),
   SFU_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /**
+   * Shared secret the analyzer presents on the /analyzer namespace. Unset (or empty): the analyzer
+   * link is closed and every analyzer connection is refused.
+   */
+  ANALYZER_SERVICE_TOKEN: z
+    .string()
+    .default('')
+    .refine((t) => t === '' || t.length >= MIN_ANALYZER_TOKEN_LENGTH, `at least ${MIN_ANALYZER_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 32\`), or unset to disable the analyzer link`),
+  SFU_ANALYZER_MAX_TRANSPORTS: envInt(500, 1, 100_000),
+  SFU_ANALYZER_MAX_CONSUMERS: envInt(500, 1, 100_000),
 });
 
 export type SfuEnv = z.infer<typeof sfuEnvSchema>;
@@ -53,6 +63,8 @@ export interface SfuConfig {
     maxIncomingBitrate: number;
   };
   limits: { peersPerRoom: number; transportsPerPeer: number; producersPerPeer: number; consumersPerPeer: number };
+  /** The analyzer link: token undefined = disabled; limits per analyzer connection. */
+  analyzer: { token: string | undefined; maxTransports: number; maxConsumers: number };
   emptyRoomGraceMs: number;
   logLevel: SfuEnv['SFU_LOG_LEVEL'];
 }
@@ -115,6 +127,7 @@ export function configFromEnv(
       producersPerPeer: e.SFU_MAX_PRODUCERS_PER_PEER,
       consumersPerPeer: e.SFU_MAX_CONSUMERS_PER_PEER,
     },
+    analyzer: { token: e.ANALYZER_SERVICE_TOKEN || undefined, maxTransports: e.SFU_ANALYZER_MAX_TRANSPORTS, maxConsumers: e.SFU_ANALYZER_MAX_CONSUMERS },
     emptyRoomGraceMs: e.SFU_EMPTY_ROOM_GRACE_MS,
     logLevel: e.SFU_LOG_LEVEL,
   };

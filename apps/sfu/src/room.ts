@@ -62,6 +62,12 @@ export class Room {
     return [...this.analysable.values()];
   }
 
+  /** The producer behind an analysable camera; undefined for any other producer id. */
+  analysableProducer(producerId: string): types.Producer<ProducerAppData> | undefined {
+    const camera = this.analysable.get(producerId);
+    return camera && this.peers.get(camera.peerId)?.producers.get(producerId);
+  }
+
   join(peer: Peer): PeerInfo[] {
     if (this.peers.size >= this.options.limits.peersPerRoom) {
       throw new AckableError('LIMIT', `room is full (${this.options.limits.peersPerRoom} participants)`);
@@ -79,26 +85,32 @@ export class Room {
     for (const producer of [...peer.producers.values()]) this.closeProducerOf(peer, producer);
     peer.close();
     this.broadcast(peer.id, 'peerLeft', { peerId: peer.id });
-    this.syncAnalysis('peerLeft');
+    this.syncAnalysis('left');
     this.log.info({ peerId: peer.id, peers: this.peers.size }, 'peer left');
   }
 
-  async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<ClientResponse<'createTransport'>> {
-    const { rtc, limits } = this.options;
-    if (peer.transports.size >= limits.transportsPerPeer) throw new AckableError('LIMIT', `at most ${limits.transportsPerPeer} transports per peer`);
+  /** A WebRtcTransport on this room's router with the configured listen addresses (peers' and the analyzer's). */
+  async createWebRtcTransport<T extends types.AppData>(appData: T): Promise<types.WebRtcTransport<T>> {
+    const { rtc } = this.options;
     const listenInfos: types.TransportListenInfo[] = [];
     for (const protocol of ['udp', 'tcp'] as const) {
       if (protocol === 'udp' ? !rtc.enableUdp : !rtc.enableTcp) continue;
       listenInfos.push({ protocol, ip: rtc.listenIp, announcedAddress: rtc.announcedAddress, portRange: rtc.portRange });
     }
-    const transport = await mediaCall(() =>
-      this.router.createWebRtcTransport<TransportAppData>({
+    return mediaCall(() =>
+      this.router.createWebRtcTransport<T>({
         listenInfos,
         preferUdp: rtc.preferUdp,
         initialAvailableOutgoingBitrate: rtc.initialOutgoingBitrate,
-        appData: { peerId: peer.id, direction },
+        appData,
       }),
     );
+  }
+
+  async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<ClientResponse<'createTransport'>> {
+    const { rtc, limits } = this.options;
+    if (peer.transports.size >= limits.transportsPerPeer) throw new AckableError('LIMIT', `at most ${limits.transportsPerPeer} transports per peer`);
+    const transport = await this.createWebRtcTransport<TransportAppData>({ peerId: peer.id, direction });
     if (peer.closed) {
       transport.close();
       throw new AckableError('NOT_JOINED', 'left the room while the transport was being created');
@@ -160,20 +172,22 @@ export class Room {
       source: request.source,
       paused: producer.paused,
     });
-    this.syncAnalysis('producerClosed');
+    this.syncAnalysis('producer-closed');
     this.log.info({ peerId: peer.id, producerId: producer.id, kind: producer.kind, source: request.source, type: producer.type }, 'producer created');
     return { producerId: producer.id };
   }
 
   closeProducer(peer: Peer, producerId: string): void {
     this.closeProducerOf(peer, this.producerOf(peer, producerId));
-    this.syncAnalysis('producerClosed');
+    this.syncAnalysis('producer-closed');
   }
 
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     const producer = this.producerOf(peer, producerId);
     await mediaCall(() => (paused ? producer.pause() : producer.resume()));
     this.broadcast(peer.id, paused ? 'producerPaused' : 'producerResumed', { peerId: peer.id, producerId });
+    // A paused camera sends nothing to analyse: the analyzer lets go of it until it is resumed.
+    this.syncAnalysis('camera-off');
   }
 
   async consume(
@@ -241,7 +255,7 @@ export class Room {
     if (peer.analysisConsent === analysisConsent) return;
     peer.analysisConsent = analysisConsent;
     this.options.feed.emit('consentChanged', { roomId: this.id, peerId: peer.id, analysisConsent });
-    this.syncAnalysis('consentWithdrawn');
+    this.syncAnalysis('consent-withdrawn');
     this.log.info({ peerId: peer.id, analysisConsent }, 'analysis consent changed');
   }
 
@@ -256,7 +270,7 @@ export class Room {
       this.peers.clear();
       for (const peer of evicted) peer.close();
       this.currentRouter = router;
-      this.syncAnalysis('roomReset');
+      this.syncAnalysis('room-reset');
       for (const peer of evicted) peer.notify('roomReset', { roomId: this.id, reason });
       this.log.warn({ evicted: evicted.length, routerId: router.id }, 'room reset onto a new router');
     } finally {
@@ -270,7 +284,7 @@ export class Room {
     this.resetting = true;
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
-    this.syncAnalysis('roomClosed');
+    this.syncAnalysis('room-closed');
     this.router.close();
     this.log.info('room closed');
   }
@@ -292,7 +306,7 @@ export class Room {
       [...this.peers.values()].map((p) => ({
         peerId: p.id,
         analysisConsent: p.analysisConsent,
-        producers: [...p.producers.values()].map((pr) => ({ producerId: pr.id, source: pr.appData.source })),
+        producers: [...p.producers.values()].map((pr) => ({ producerId: pr.id, source: pr.appData.source, paused: pr.paused })),
       })),
     );
     const { added, removed } = diffCameras(this.analysable, next);
@@ -326,7 +340,7 @@ function isClosedError(error: unknown): boolean {
 }
 
 /** Runs a mediasoup call that takes no client parameters: closed objects → UNAVAILABLE. */
-async function mediaCall<T>(fn: () => Promise<T>): Promise<T> {
+export async function mediaCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
@@ -339,7 +353,7 @@ async function mediaCall<T>(fn: () => Promise<T>): Promise<T> {
  * Runs a mediasoup call that validates client parameters (RTP/DTLS parameters, layers): mediasoup's
  * rejection (TypeError, UnsupportedError, or the worker's error) is the client's BAD_REQUEST.
  */
-async function clientParamsCall<T>(fn: () => Promise<T>): Promise<T> {
+export async function clientParamsCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import * as mediasoup from 'mediasoup';
 import type { Server as SocketServer } from 'socket.io';
 import { AnalysisFeed } from './analysis-feed.ts';
+import { attachAnalyzerLink, type AnalyzerLink } from './analyzer/analyzer-link.ts';
 import type { SfuConfig } from './config.ts';
 import { createHttpServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
@@ -12,9 +13,11 @@ import { WorkerPool } from './worker-pool.ts';
 export interface Sfu {
   readonly pool: WorkerPool;
   readonly registry: RoomRegistry;
-  /** The analyzer seam: consenting cameras appearing/disappearing, consent changes. */
+  /** Analysable cameras appearing/disappearing, consent changes (forwarded by the analyzer link). */
   readonly feed: AnalysisFeed;
   readonly io: SocketServer;
+  /** The /analyzer namespace: the analyzer's view of the feed and its consumers. */
+  readonly analyzerLink: AnalyzerLink;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -36,6 +39,7 @@ export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
     };
   });
   const io = attachSignalling(httpServer, { corsOrigins: config.http.corsOrigins, maxMessageBytes: config.http.maxMessageBytes, registry, log });
+  const analyzerLink = attachAnalyzerLink(io, { config: config.analyzer, registry, feed, log });
 
   let closing: Promise<void> | undefined;
   return {
@@ -43,6 +47,7 @@ export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
     registry,
     feed,
     io,
+    analyzerLink,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

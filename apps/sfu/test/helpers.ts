@@ -1,5 +1,17 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import { ClientEvents, ackSchema, type Ack, type ClientEventName, type ClientResponse } from '@moodroom/shared';
+import {
+  ANALYZER_NAMESPACE,
+  AnalyzerEvents,
+  AnalyzerRequests,
+  ClientEvents,
+  ackSchema,
+  type Ack,
+  type AnalyzerEventName,
+  type AnalyzerRequestName,
+  type AnalyzerResponse,
+  type ClientEventName,
+  type ClientResponse,
+} from '@moodroom/shared';
 import { configFromEnv, type SfuConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { createSfu, type Sfu } from '../src/sfu.ts';
@@ -153,3 +165,54 @@ export async function joinWithTransports(socket: Socket, roomId: string, display
   await call(socket, 'connectTransport', { transportId: recv.id, dtlsParameters });
   return { joined, send, recv };
 }
+
+// ---- the analyzer link (/analyzer) -------------------------------------------------------------
+
+export const TEST_ANALYZER_TOKEN = 'test-analyzer-token-0123456789abcdef';
+
+/**
+ * Connects to /analyzer like the analyzer service does. Resolves once connected with the socket
+ * and every SFU → analyzer event seen so far and later (the snapshot arrives right at connect).
+ */
+export async function analyzerClient(
+  t: TestSfu,
+  options: { token?: string | null; extraHeaders?: Record<string, string> } = {},
+): Promise<{ socket: Socket; events: { event: string; payload: unknown }[] }> {
+  const token = options.token === undefined ? TEST_ANALYZER_TOKEN : options.token;
+  const socket = connect(`${t.url}${ANALYZER_NAMESPACE}`, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    ...(token === null ? {} : { auth: { token } }),
+    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
+  });
+  t.clients.push(socket);
+  const events: { event: string; payload: unknown }[] = [];
+  socket.onAny((event: string, payload: unknown) => {
+    const schema = AnalyzerEvents[event as AnalyzerEventName];
+    // Every event the SFU sends must keep the protocol.
+    events.push({ event, payload: schema ? schema.parse(payload) : payload });
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+  return { socket, events };
+}
+
+export async function analyzerRequest<E extends AnalyzerRequestName>(socket: Socket, event: E, payload?: unknown): Promise<Ack<AnalyzerResponse<E>>> {
+  const raw: unknown = await socket.timeout(5000).emitWithAck(event, payload);
+  return ackSchema(AnalyzerRequests[event].response).parse(raw) as Ack<AnalyzerResponse<E>>;
+}
+
+export async function analyzerCall<E extends AnalyzerRequestName>(socket: Socket, event: E, payload?: unknown): Promise<AnalyzerResponse<E>> {
+  const ack = await analyzerRequest(socket, event, payload);
+  if (!ack.ok) throw new Error(`${event} failed: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
+/** What the analyzer's receiver (node-webrtc via mediasoup-client) reports: VP8 and VP9, no audio. */
+export const analyzerRtpCapabilities = {
+  codecs: browserRtpCapabilities.codecs.filter((c) => c.kind === 'video'),
+  headerExtensions: browserRtpCapabilities.headerExtensions.filter((h) => h.kind === 'video'),
+};

@@ -257,14 +257,14 @@ describe('signalling against a real SFU', () => {
       await call(b, 'setAnalysisConsent', { analysisConsent: true });
       assert.deepEqual(available.at(-1), { roomId: 'consent-room', peerId: bob.joined.peerId, producerId: bobCam.producerId });
       await call(a, 'setAnalysisConsent', { analysisConsent: false });
-      assert.deepEqual(unavailable, [{ roomId: 'consent-room', peerId: ann.joined.peerId, producerId: annCam.producerId, reason: 'consentWithdrawn' }]);
+      assert.deepEqual(unavailable, [{ roomId: 'consent-room', peerId: ann.joined.peerId, producerId: annCam.producerId, reason: 'consent-withdrawn' }]);
       assert.deepEqual(consent, [
         { roomId: 'consent-room', peerId: bob.joined.peerId, analysisConsent: true },
         { roomId: 'consent-room', peerId: ann.joined.peerId, analysisConsent: false },
       ]);
       b.disconnect();
       await waitFor(() => unavailable.length === 2, 'Bob\'s camera to go');
-      assert.equal(unavailable[1]?.reason, 'peerLeft');
+      assert.equal(unavailable[1]?.reason, 'left');
       assert.deepEqual(t.sfu.registry.analysableCameras(), []);
       a.disconnect();
     } finally {

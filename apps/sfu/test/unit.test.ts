@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { fullWidthFromLayer, pickAnalysisSpatialLayer } from '@moodroom/shared';
 import { consentingCameras, diffCameras } from '../src/analysis-feed.ts';
+import { defaultAnalysisLayers, spatialScales } from '../src/analyzer/layers.ts';
+import { tokenMatches } from '../src/analyzer/token.ts';
 import { configFromEnv, detectAnnouncedAddress, parseOrigins } from '../src/config.ts';
 import { splitArgs, SerialQueue } from '../src/signalling/dispatcher.ts';
 import { originAllowed } from '../src/signalling/socket-server.ts';
@@ -81,12 +84,13 @@ describe('worker pool choices', () => {
 
 describe('analysis seam (pure parts)', () => {
   const peers = [
-    { peerId: 'p1', analysisConsent: true, producers: [{ producerId: 'cam1', source: 'camera' }, { producerId: 'mic1', source: 'mic' }] },
-    { peerId: 'p2', analysisConsent: false, producers: [{ producerId: 'cam2', source: 'camera' }] },
-    { peerId: 'p3', analysisConsent: true, producers: [{ producerId: 'scr3', source: 'screen' }] },
+    { peerId: 'p1', analysisConsent: true, producers: [{ producerId: 'cam1', source: 'camera', paused: false }, { producerId: 'mic1', source: 'mic', paused: false }] },
+    { peerId: 'p2', analysisConsent: false, producers: [{ producerId: 'cam2', source: 'camera', paused: false }] },
+    { peerId: 'p3', analysisConsent: true, producers: [{ producerId: 'scr3', source: 'screen', paused: false }] },
+    { peerId: 'p4', analysisConsent: true, producers: [{ producerId: 'cam4', source: 'camera', paused: true }] },
   ];
 
-  test('only cameras of consenting peers are analysable', () => {
+  test('only unpaused cameras of consenting peers are analysable', () => {
     assert.deepEqual([...consentingCameras('r', peers).keys()], ['cam1']);
   });
 
@@ -132,5 +136,48 @@ describe('signalling plumbing', () => {
     assert.equal(originAllowed('http://localhost:3000', ['http://localhost:3000']), true);
     assert.equal(originAllowed(undefined, ['http://localhost:3000']), true);
     assert.equal(originAllowed('https://evil.example', ['http://localhost:3000']), false);
+  });
+});
+
+describe('analyzer link (pure parts)', () => {
+  test('token check: equal tokens only, whatever the lengths', () => {
+    const token = 'a'.repeat(32);
+    assert.equal(tokenMatches(token, token), true);
+    assert.equal(tokenMatches(token, 'a'.repeat(31)), false);
+    assert.equal(tokenMatches(token, `${token}a`), false);
+    assert.equal(tokenMatches(token, ''), false);
+    assert.equal(tokenMatches(token, 'b'.repeat(32)), false);
+  });
+
+  test('ANALYZER_SERVICE_TOKEN: unset disables the link, short tokens are refused', () => {
+    assert.equal(configFromEnv({}, host).analyzer.token, undefined);
+    assert.equal(configFromEnv({ ANALYZER_SERVICE_TOKEN: '' }, host).analyzer.token, undefined);
+    assert.equal(configFromEnv({ ANALYZER_SERVICE_TOKEN: 'x'.repeat(16) }, host).analyzer.token, 'x'.repeat(16));
+    assert.throws(() => configFromEnv({ ANALYZER_SERVICE_TOKEN: 'short' }, host), /ANALYZER_SERVICE_TOKEN: at least 16/);
+    assert.throws(() => configFromEnv({ SFU_ANALYZER_MAX_TRANSPORTS: '0' }, host), /SFU_ANALYZER_MAX_TRANSPORTS/);
+  });
+
+  test('spatial scales: simulcast encodings (given or browser defaults) and SVC modes', () => {
+    assert.deepEqual(spatialScales([{ scaleResolutionDownBy: 4 }, { scaleResolutionDownBy: 2 }, { scaleResolutionDownBy: 1 }]), [4, 2, 1]);
+    assert.deepEqual(spatialScales([{}, {}, {}]), [4, 2, 1]);
+    assert.deepEqual(spatialScales([{}, {}]), [2, 1]);
+    assert.deepEqual(spatialScales([{ scalabilityMode: 'L3T3_KEY' }]), [4, 2, 1]);
+    assert.deepEqual(spatialScales([{ scalabilityMode: 'L1T3' }]), [1]);
+    assert.deepEqual(spatialScales([{}]), [1]);
+    assert.deepEqual(spatialScales([]), [1]);
+  });
+
+  test('layer choice: the lowest layer at least 320 px wide, else the highest', () => {
+    assert.equal(pickAnalysisSpatialLayer([4, 2, 1], 640), 1);
+    assert.equal(pickAnalysisSpatialLayer([4, 2, 1], 1280), 0);
+    assert.equal(pickAnalysisSpatialLayer([4, 2, 1], 320), 2);
+    assert.equal(pickAnalysisSpatialLayer([4, 2, 1], 200), 2, 'nothing wide enough: the best there is');
+    assert.equal(pickAnalysisSpatialLayer([1], 1280), 0);
+    assert.equal(pickAnalysisSpatialLayer([4, 2, 1], 1280, 600), 1);
+    // The analyzer decoded 160 px at layer 0 of [4, 2, 1]: the camera is 640 wide → layer 1.
+    assert.equal(fullWidthFromLayer([4, 2, 1], 0, 160), 640);
+    assert.equal(pickAnalysisSpatialLayer([4, 2, 1], fullWidthFromLayer([4, 2, 1], 0, 160)), 1);
+    assert.deepEqual(defaultAnalysisLayers([4, 2, 1]), { spatialLayer: 1 });
+    assert.deepEqual(defaultAnalysisLayers([1]), { spatialLayer: 0 });
   });
 });

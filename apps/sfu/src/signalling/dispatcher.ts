@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import {
-  AckableError,
-  ClientEvents,
-  badRequest,
-  fail,
-  ok,
-  type Ack,
-  type ClientEventName,
-  type ClientResponse,
-} from '@moodroom/shared';
+import { AckableError, ClientEvents, badRequest, fail, ok, type Ack, type ClientEventName } from '@moodroom/shared';
 import type { Logger } from '../logger.ts';
 import type { Session } from './session.ts';
 
-export type ParsedRequest<E extends ClientEventName> = z.output<(typeof ClientEvents)[E]['request']>;
-export type Handler<E extends ClientEventName> = (session: Session, request: ParsedRequest<E>) => Promise<ClientResponse<E>>;
-export type Handlers = { [E in ClientEventName]: Handler<E> };
+/** A protocol's requests: event name → request and ack response schemas (ClientEvents, AnalyzerRequests). */
+export type RequestSpec = Record<string, { request: z.ZodType; response: z.ZodType }>;
+export type SpecHandler<S extends RequestSpec, E extends keyof S, C> = (context: C, request: z.output<S[E]['request']>) => Promise<z.infer<S[E]['response']>>;
+export type SpecHandlers<S extends RequestSpec, C> = { [E in keyof S]: SpecHandler<S, E, C> };
+
+/** The participants' protocol (namespace "/"). */
+export type Handlers = SpecHandlers<typeof ClientEvents, Session>;
 
 export const clientEventNames = Object.keys(ClientEvents) as ClientEventName[];
 
@@ -34,26 +30,27 @@ export function splitArgs(args: readonly unknown[]): { payload: unknown; ack?: (
 }
 
 /**
- * Validates, runs and answers one client message. Every outcome is an Ack: schema failures are
+ * Validates, runs and answers one message. Every outcome is an Ack: schema failures are
  * BAD_REQUEST with the offending fields, AckableErrors keep their code, anything else is a bug,
  * logged with a request id that the client also receives (INTERNAL).
  */
-export async function dispatch<E extends ClientEventName>(
-  handlers: Handlers,
-  session: Session,
+export async function dispatch<S extends RequestSpec, E extends keyof S & string, C>(
+  spec: S,
+  handlers: SpecHandlers<S, C>,
+  context: C,
   event: E,
   payload: unknown,
   log: Logger,
-): Promise<Ack<ClientResponse<E>>> {
-  const spec = ClientEvents[event];
+): Promise<Ack<z.infer<S[E]['response']>>> {
+  const { request, response } = spec[event]!;
   // JSON has no undefined: socket.io sends an absent payload as null.
-  const parsed = spec.request.safeParse(payload === null ? undefined : payload);
+  const parsed = request.safeParse(payload === null ? undefined : payload);
   if (!parsed.success) return badRequest(event, parsed.error);
   const requestId = randomBytes(6).toString('hex');
   try {
-    const data = await (handlers[event] as Handler<E>)(session, parsed.data as ParsedRequest<E>);
+    const data = await handlers[event](context, parsed.data as z.output<S[E]['request']>);
     // Our own answers must keep the contract the clients are built against.
-    const checked = spec.response.safeParse(data);
+    const checked = response.safeParse(data);
     if (!checked.success) {
       log.error({ requestId, event, issues: checked.error.issues.slice(0, 5) }, 'handler response breaks the protocol schema');
       return fail('INTERNAL', `internal error (request id ${requestId})`);
@@ -61,7 +58,7 @@ export async function dispatch<E extends ClientEventName>(
     return ok(data);
   } catch (error) {
     if (error instanceof AckableError) return fail(error.code, error.message);
-    log.error({ requestId, event, socketId: session.socketId, peerId: session.joined?.peer.id, err: error }, 'handler failed');
+    log.error({ requestId, event, err: error }, 'handler failed');
     return fail('INTERNAL', `internal error (request id ${requestId})`);
   }
 }
@@ -74,5 +71,37 @@ export class SerialQueue {
     const run = this.tail.then(task, task);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+}
+
+/**
+ * Answers every message on `socket` through `spec` and `handlers`, in the order sent. Returns the
+ * connection's queue, so that teardown (disconnect) runs after the messages already received.
+ */
+export function serveRequests<S extends RequestSpec, C>(socket: Socket, spec: S, handlers: SpecHandlers<S, C>, context: C, log: Logger): SerialQueue {
+  const queue = new SerialQueue();
+  socket.onAny((event: string, ...args: unknown[]) => {
+    const { payload, ack } = splitArgs(args);
+    if (!ack) {
+      log.warn({ event }, 'message without an ack callback ignored');
+      return;
+    }
+    if (!Object.hasOwn(spec, event)) {
+      safeAck(ack, fail('BAD_REQUEST', `unknown event "${String(event).slice(0, 64)}"`), log);
+      return;
+    }
+    void queue.push(async () => {
+      const response = await dispatch(spec, handlers, context, event as keyof S & string, payload, log);
+      safeAck(ack, response, log);
+    });
+  });
+  return queue;
+}
+
+function safeAck(ack: (response: never) => void, response: unknown, log: Logger): void {
+  try {
+    (ack as (r: unknown) => void)(response);
+  } catch (error) {
+    log.warn({ err: error }, 'ack callback threw');
   }
 }

@@ -1,9 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { fail } from '@moodroom/shared';
+import { ClientEvents } from '@moodroom/shared';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../room-registry.ts';
-import { dispatch, isClientEvent, SerialQueue, splitArgs } from './dispatcher.ts';
+import { serveRequests } from './dispatcher.ts';
 import { createHandlers, leaveRoom } from './handlers.ts';
 import type { Session } from './session.ts';
 
@@ -40,24 +40,8 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
 
   io.on('connection', (socket: Socket) => {
     const session: Session = { socketId: socket.id, emit: (event, payload) => socket.emit(event, payload) };
-    const queue = new SerialQueue();
     const socketLog = log.child({ socketId: socket.id });
-
-    socket.onAny((event: string, ...args: unknown[]) => {
-      const { payload, ack } = splitArgs(args);
-      if (!ack) {
-        socketLog.warn({ event }, 'message without an ack callback ignored');
-        return;
-      }
-      if (!isClientEvent(event)) {
-        safeAck(ack, fail('BAD_REQUEST', `unknown event "${String(event).slice(0, 64)}"`), socketLog);
-        return;
-      }
-      void queue.push(async () => {
-        const response = await dispatch(handlers, session, event, payload, socketLog);
-        safeAck(ack, response, socketLog);
-      });
-    });
+    const queue = serveRequests(socket, ClientEvents, handlers, session, socketLog);
 
     socket.on('disconnect', (reason) => {
       void queue.push(async () => {
@@ -69,10 +53,3 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
   return io;
 }
 
-function safeAck(ack: (response: never) => void, response: unknown, log: Logger): void {
-  try {
-    (ack as (r: unknown) => void)(response);
-  } catch (error) {
-    log.warn({ err: error }, 'ack callback threw');
-  }
-}

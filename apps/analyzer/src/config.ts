@@ -1,0 +1,40 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { envInt, envString, loadConfig } from '@moodroom/shared';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const fromRoot = (p: string) => (p.startsWith('/') ? p : `${REPO_ROOT}${p}`);
+const envNumber = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
+
+/** The analyzer's environment variables (see README "Configuration"). */
+export const analyzerConfigSchema = z
+  .object({
+    ANALYZER_HOST: envString('127.0.0.1'),
+    ANALYZER_PORT: envInt(4100, 0, 65535),
+    ANALYZER_FPS: envNumber(15, 1, 60),
+    ANALYZER_SPAN_MS: envInt(2000, 100, 30_000),
+    ANALYZER_STRIDE_MS: envInt(1000, 100, 30_000),
+    ANALYZER_HALF_LIFE_MS: envInt(2000, 0, 60_000),
+    ANALYZER_MIN_FACE_SHARE: envNumber(0.25, 0, 1),
+    ANALYZER_MODEL_PATH: envString('models/expression-window-baseline.onnx').transform(fromRoot),
+    ANALYZER_RUNNER_MODULE: envString('apps/analyzer/src/inference/windowed-model-runner.ts').transform(fromRoot),
+    ANALYZER_THREADS: envInt(availableParallelism(), 1, 256),
+    ANALYZER_MAX_BATCH: envInt(4, 1, 64),
+    ANALYZER_DB_PATH: envString('var/analyzer/analytics.sqlite').transform((p) => (p === ':memory:' ? p : fromRoot(p))),
+    ANALYZER_RETENTION_DAYS: envInt(30, 0, 36_500),
+    ANALYZER_STATUS_INTERVAL_MS: envInt(1000, 100, 60_000),
+    ANALYZER_DASHBOARD_ORIGIN: z.string().optional(),
+    /** The SFU whose consenting participants' cameras are analysed live. */
+    ANALYZER_SFU_URL: envString('http://127.0.0.1:4000'),
+    /** Shared secret with the SFU's /analyzer namespace (same value as the SFU's). Unset: no live analysis. */
+    ANALYZER_SERVICE_TOKEN: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.ANALYZER_STRIDE_MS > c.ANALYZER_SPAN_MS) {
+      ctx.addIssue({ code: 'custom', path: ['ANALYZER_STRIDE_MS'], message: `stride (${c.ANALYZER_STRIDE_MS}) must not exceed the span (${c.ANALYZER_SPAN_MS}): frames would go unanalysed` });
+    }
+  });
+export type AnalyzerConfig = z.infer<typeof analyzerConfigSchema>;
+
+export const loadAnalyzerConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(analyzerConfigSchema, env);

@@ -1,0 +1,51 @@
+import { loadAnalyzerConfig } from './config.ts';
+import { startAnalyzer } from './app.ts';
+import { fromVisionAligner, fromVisionTracker, type VisionAligner, type VisionFaceTracker } from './adapters/vision.ts';
+import { ingestFromSfu } from './live/sfu-ingest.ts';
+import { connectToSfu } from './sfu-link/index.ts';
+
+/**
+ * `npm start -w apps/analyzer`: reads the environment, loads the face models (packages/vision) and
+ * the windowed model, serves /healthz, /metrics and the /dashboard socket.io namespace until
+ * SIGINT/SIGTERM, then shuts down cleanly (pending samples are written first).
+ */
+const config = loadAnalyzerConfig();
+
+// Loaded by specifier so the analyzer typechecks independently of packages/vision's progress.
+const visionSpecifier = '@moodroom/vision';
+const visionPkg = (await import(visionSpecifier).catch((err: unknown) => {
+  throw new Error(`${visionSpecifier} is not available (${err instanceof Error ? err.message : err}): run npm install at the repository root`);
+})) as {
+  createVision(options?: { threads?: number }): Promise<VisionAligner<unknown>>;
+  FaceTracker: new (vision: unknown) => VisionFaceTracker<unknown>;
+};
+const vision = await visionPkg.createVision({ threads: 1 });
+
+const analyzer = await startAnalyzer(config, {
+  createTracker: () => fromVisionTracker(new visionPkg.FaceTracker(vision)),
+  align: fromVisionAligner(vision),
+});
+
+const log = (message: string) => console.log(`[analyzer] ${message}`);
+const link = config.ANALYZER_SERVICE_TOKEN ? connectToSfu({ url: config.ANALYZER_SFU_URL, token: config.ANALYZER_SERVICE_TOKEN, onLog: log }) : null;
+const ingest = link ? ingestFromSfu(link, analyzer.service, { maxFps: config.ANALYZER_FPS, onLog: log }) : null;
+if (link) {
+  link.state$.subscribe((state) => log(`SFU link ${config.ANALYZER_SFU_URL}: ${typeof state === 'string' ? state : JSON.stringify(state)}`));
+} else {
+  log('ANALYZER_SERVICE_TOKEN is not set: live analysis of calls is off (set the same token on the SFU and the analyzer)');
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log(`[analyzer] ${signal}: shutting down`);
+    ingest?.unsubscribe();
+    link?.close();
+    analyzer.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('[analyzer] shutdown failed:', err);
+        process.exit(1);
+      },
+    );
+  });
+}

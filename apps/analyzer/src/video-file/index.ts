@@ -1,0 +1,2 @@
+export { probeVideoFile, readVideoFile, outputSize, VideoFileError } from './read-video-file.ts';
+export type { ReadVideoFileOptions, VideoFileInfo } from './read-video-file.ts';

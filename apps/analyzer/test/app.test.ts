@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { concat, concatMap, from, map, throwError, timer } from 'rxjs';
+import { io, type Socket } from 'socket.io-client';
+import { AnalyticsEvents, DASHBOARD_NAMESPACE, EMOTIONS, type AnalyticsEventName } from '@moodroom/shared';
+import { startAnalyzer, type RunningAnalyzer } from '../src/app.ts';
+import { loadAnalyzerConfig } from '../src/config.ts';
+import { SqliteAnalyticsRepository } from '../src/storage/sqlite-repository.ts';
+import { colourAligner, colourTracker, solidFrame, type ColourLandmarks } from './helpers/colour-face.ts';
+import { makeTinyWindowedModel, tinyModelUnavailable } from './helpers/tiny-model.ts';
+
+const skip = tinyModelUnavailable();
+const dir = mkdtempSync(join(tmpdir(), 'analyzer-app-'));
+const dbPath = join(dir, 'analytics.sqlite');
+let analyzer: RunningAnalyzer<ColourLandmarks>;
+let client: Socket;
+const received: { event: AnalyticsEventName; payload: unknown }[] = [];
+const base = () => `http://127.0.0.1:${analyzer.port}`;
+
+before(async () => {
+  if (skip) return;
+  const T = 4, H = 8, W = 8;
+  const config = loadAnalyzerConfig({
+    ANALYZER_PORT: '0',
+    ANALYZER_DB_PATH: dbPath,
+    ANALYZER_THREADS: '1',
+    ANALYZER_FPS: '10',
+    ANALYZER_SPAN_MS: '1000',
+    ANALYZER_STRIDE_MS: '500',
+    ANALYZER_HALF_LIFE_MS: '500',
+    ANALYZER_STATUS_INTERVAL_MS: '60000',
+    ANALYZER_RUNNER_MODULE: fileURLToPath(new URL('./helpers/onnx-window-runner.ts', import.meta.url)),
+  });
+  analyzer = await startAnalyzer(
+    config,
+    { createTracker: colourTracker, align: colourAligner },
+    {
+      runnerOptions: { modelPath: makeTinyWindowedModel(T, H, W), name: 'tiny-test-windowed', frames: T, height: H, width: W, labels: [...EMOTIONS], mean: [0, 0, 0], std: [1, 1, 1] },
+      log: () => {},
+    },
+  );
+  client = io(`${base()}${DASHBOARD_NAMESPACE}`, { transports: ['websocket'], reconnection: false });
+  for (const event of Object.keys(AnalyticsEvents) as AnalyticsEventName[]) client.on(event, (payload: unknown) => received.push({ event, payload }));
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('connect_error', reject);
+  });
+});
+after(async () => {
+  client?.close();
+  await analyzer?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const waitFor = async (what: string, check: () => boolean, ms = 5000) => {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+};
+const ack = (event: string, payload: unknown) => client.timeout(2000).emitWithAck(event, payload) as Promise<{ ok: boolean; error?: { code: string; message: string } }>;
+
+test('/healthz reports workers and model; unknown paths 404', { skip: skip ?? false }, async () => {
+  const res = await fetch(`${base()}/healthz`);
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as Record<string, unknown>;
+  assert.equal(body.ok, true);
+  assert.equal(body.model, 'tiny-test-windowed');
+  assert.equal((await fetch(`${base()}/nope`)).status, 404);
+});
+
+test('dashboard requests are validated and acknowledged', { skip: skip ?? false }, async () => {
+  const bad = await ack('subscribe', { sessionId: '' });
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error?.code, 'BAD_REQUEST');
+  assert.deepEqual(await ack('subscribe', { sessionId: 's1' }), { ok: true, data: { sessionId: 's1' } });
+});
+
+test('the default namespace is refused', { skip: skip ?? false }, async () => {
+  const other = io(base(), { transports: ['websocket'], reconnection: false });
+  const err = await new Promise<Error>((resolve) => other.once('connect_error', resolve));
+  assert.match(err.message, /\/dashboard/);
+  other.close();
+});
+
+test('consenting participants are analysed: validated events reach subscribed dashboards, samples are stored', { skip: skip ?? false }, async () => {
+  const { service } = analyzer;
+  await service.participantJoined({ sessionId: 's1', roomId: 'room1', participantId: 'ada', displayName: 'Ada', analysisConsent: true });
+  await service.participantJoined({ sessionId: 's1', roomId: 'room1', participantId: 'bob', displayName: 'Bob', analysisConsent: false });
+  assert.throws(() => service.startAnalysis('s1', 'bob', from([])), /not consented/);
+
+  const t0 = Date.now();
+  const frames = Array.from({ length: 90 }, (_, i) => solidFrame(t0 + Math.round((i * 1000) / 30), [255, 0, 0]));
+  service.startAnalysis('s1', 'ada', from(frames).pipe(concatMap((f, i) => (i % 15 === 0 ? timer(5).pipe(map(() => f)) : [f]))), { rateClock: 'frame' });
+  await waitFor('samples', () => received.filter((r) => r.event === 'sample').length >= 3);
+  service.publishStatus();
+  await waitFor('analyzerStatus', () => received.some((r) => r.event === 'analyzerStatus'));
+
+  for (const r of received) assert.ok(AnalyticsEvents[r.event].safeParse(r.payload).success, `${r.event} payload valid`);
+  const joined = received.filter((r) => r.event === 'participantJoined').map((r) => (r.payload as { participantId: string }).participantId);
+  assert.deepEqual(joined, ['ada', 'bob']);
+  const samples = received.filter((r) => r.event === 'sample').map((r) => r.payload as { participantId: string; dominant: string });
+  assert.ok(samples.every((s) => s.participantId === 'ada' && s.dominant === 'happy'));
+
+  await service.consentChanged('s1', 'ada', false);
+  assert.equal(service.activeCount, 0);
+  await waitFor('consentChanged', () => received.some((r) => r.event === 'consentChanged'));
+  await service.participantLeft('s1', 'ada');
+  await waitFor('participantLeft', () => received.some((r) => r.event === 'participantLeft'));
+
+  const metrics = await (await fetch(`${base()}/metrics`)).text();
+  assert.match(metrics, /moodroom_analyzer_frames_received_total \d+/);
+  assert.match(metrics, /moodroom_analyzer_frames_dropped_total\{reason="rate"\} \d+/);
+  assert.match(metrics, /moodroom_analyzer_stage_seconds_bucket\{le="0.001",stage="track"\}/);
+  assert.match(metrics, /moodroom_analyzer_stage_seconds_count\{stage="inference"\} [1-9]/);
+  assert.match(metrics, /moodroom_analyzer_active_pipelines 0/);
+  assert.match(metrics, /moodroom_analyzer_inference_queue_depth 0/);
+});
+
+test('one participant\'s failing stream stops only their own analysis', { skip: skip ?? false }, async () => {
+  const { service } = analyzer;
+  await service.participantJoined({ sessionId: 's2', roomId: 'room2', participantId: 'eve', displayName: 'Eve', analysisConsent: true });
+  await service.participantJoined({ sessionId: 's2', roomId: 'room2', participantId: 'dan', displayName: 'Dan', analysisConsent: true });
+  await ack('subscribe', { sessionId: 's2' });
+  const t0 = Date.now();
+  const frames = (rgb: [number, number, number]) => Array.from({ length: 60 }, (_, i) => solidFrame(t0 + Math.round((i * 1000) / 30), rgb));
+  const broken = concat(from(frames([255, 0, 0]).slice(0, 10)), throwError(() => new Error('decoder crashed')));
+  service.startAnalysis('s2', 'eve', broken, { rateClock: 'frame' });
+  service.startAnalysis('s2', 'dan', from(frames([0, 255, 0])).pipe(concatMap((f, i) => (i % 15 === 0 ? timer(5).pipe(map(() => f)) : [f]))), { rateClock: 'frame' });
+  await waitFor("dan's samples", () => received.some((r) => r.event === 'sample' && (r.payload as { participantId: string }).participantId === 'dan'));
+  const dan = received.filter((r) => r.event === 'sample' && (r.payload as { participantId: string }).participantId === 'dan');
+  assert.ok(dan.every((r) => (r.payload as { dominant: string }).dominant === 'sad'));
+  assert.ok(!received.some((r) => r.event === 'sample' && (r.payload as { participantId: string }).participantId === 'eve'));
+  await waitFor('both pipelines to finish', () => service.activeCount === 0);
+});
+
+test('a clean shutdown writes every sample produced', { skip: skip ?? false }, async () => {
+  const produced = (sessionId: string) => received.filter((r) => r.event === 'sample' && (r.payload as { sessionId: string }).sessionId === sessionId).length;
+  await analyzer.close();
+  const repo = new SqliteAnalyticsRepository(dbPath);
+  assert.equal((await repo.listSamples('s1', { participantId: 'ada' })).length, produced('s1'));
+  assert.equal((await repo.listSamples('s2')).length, produced('s2'));
+  assert.deepEqual((await repo.listConsentEvents('s1')).map((e) => [e.participantId, e.analysisConsent]), [['ada', true], ['bob', false], ['ada', false]]);
+  assert.ok((await repo.listParticipants('s1')).find((p) => p.participantId === 'ada')!.leftAt! > 0);
+  await repo.close();
+});
