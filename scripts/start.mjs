@@ -4,11 +4,18 @@
 // a service that crashes is restarted with backoff; Ctrl-C stops everything cleanly.
 // Scale-out is done with the engines' own mechanisms (see README), not here.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  // The analyzer authenticates to the SFU's /analyzer namespace with a shared secret; for a local
+  // start one random token per run is enough (set your own to run the services separately).
+  ANALYZER_SERVICE_TOKEN: process.env.ANALYZER_SERVICE_TOKEN ?? randomBytes(32).toString('hex'),
+};
 
 const services = [
   { name: 'sfu', cwd: 'apps/sfu', cmd: 'npm', args: ['run', '--silent', 'start'], colour: 36 },

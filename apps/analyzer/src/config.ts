@@ -17,6 +17,8 @@ export const analyzerConfigSchema = z
     ANALYZER_STRIDE_MS: envInt(1000, 100, 30_000),
     ANALYZER_HALF_LIFE_MS: envInt(2000, 0, 60_000),
     ANALYZER_MIN_FACE_SHARE: envNumber(0.25, 0, 1),
+    /** Folder with the face detector/landmark models (packages/vision); default: the repository's models/. */
+    ANALYZER_VISION_MODELS_DIR: z.string().min(1).transform(fromRoot).optional(),
     ANALYZER_MODEL_PATH: envString('models/expression-window-baseline.onnx').transform(fromRoot),
     ANALYZER_RUNNER_MODULE: envString('apps/analyzer/src/inference/windowed-model-runner.ts').transform(fromRoot),
     ANALYZER_THREADS: envInt(availableParallelism(), 1, 256),

@@ -1,6 +1,6 @@
 import { loadAnalyzerConfig } from './config.ts';
 import { startAnalyzer } from './app.ts';
-import { fromVisionAligner, fromVisionTracker, type VisionAligner, type VisionFaceTracker } from './adapters/vision.ts';
+import { loadFaceDeps } from './vision-deps.ts';
 import { ingestFromSfu } from './live/sfu-ingest.ts';
 import { connectToSfu } from './sfu-link/index.ts';
 
@@ -11,20 +11,7 @@ import { connectToSfu } from './sfu-link/index.ts';
  */
 const config = loadAnalyzerConfig();
 
-// Loaded by specifier so the analyzer typechecks independently of packages/vision's progress.
-const visionSpecifier = '@moodroom/vision';
-const visionPkg = (await import(visionSpecifier).catch((err: unknown) => {
-  throw new Error(`${visionSpecifier} is not available (${err instanceof Error ? err.message : err}): run npm install at the repository root`);
-})) as {
-  createVision(options?: { threads?: number }): Promise<VisionAligner<unknown>>;
-  FaceTracker: new (vision: unknown) => VisionFaceTracker<unknown>;
-};
-const vision = await visionPkg.createVision({ threads: 1 });
-
-const analyzer = await startAnalyzer(config, {
-  createTracker: () => fromVisionTracker(new visionPkg.FaceTracker(vision)),
-  align: fromVisionAligner(vision),
-});
+const analyzer = await startAnalyzer(config, await loadFaceDeps({ ...(config.ANALYZER_VISION_MODELS_DIR ? { modelsDir: config.ANALYZER_VISION_MODELS_DIR } : {}) }));
 
 const log = (message: string) => console.log(`[analyzer] ${message}`);
 const link = config.ANALYZER_SERVICE_TOKEN ? connectToSfu({ url: config.ANALYZER_SFU_URL, token: config.ANALYZER_SERVICE_TOKEN, onLog: log }) : null;

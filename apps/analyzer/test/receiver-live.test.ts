@@ -101,7 +101,7 @@ after(async () => {
 describe('receiver with real media', { timeout: 60_000 }, () => {
   it('decodes the face video at the capped rate, with the right picture; a killed child does not hurt another', { skip: skipReason }, async (t) => {
     if (skipReason || !sfu || !sender) return t.skip(skipReason || 'no sender');
-    const producerId = sender.serverProducer.id;
+    const producerId = sender.producerId;
     const capped = new ReceiverProcess({ signalling: sfu.receiverSignalling(producerId), maxFps: 5, label: 'capped' });
     const full = new ReceiverProcess({ signalling: sfu.receiverSignalling(producerId), maxFps: 30, format: 'rgba', label: 'full' });
     const cappedOut = collect(capped);

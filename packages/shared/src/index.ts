@@ -5,3 +5,4 @@ export * from './config.ts';
 export * from './analytics.ts';
 export * from './frames.ts';
 export * from './analyzer-link.ts';
+export * from './sample-csv.ts';

@@ -32,6 +32,12 @@ export interface ReadVideoFileOptions {
   startTimeMs?: number;
   /** Pace output at the file's real speed (ffmpeg -re), like a live source. Default false: as fast as it decodes. */
   realtime?: boolean;
+  /**
+   * Pace output at this multiple of the file's real speed (ffmpeg -readrate): the analysis CLI
+   * uses it so decoding never outruns the pipeline (whose stages drop frames when busy) and no
+   * decoded frames pile up in memory. Overrides `realtime`.
+   */
+  speed?: number;
   /** Called once, before the first frame, with the probe result and the expected frame count (progress bars). */
   onInfo?: (info: VideoFileInfo & { expectedFrames: number | null; outputWidth: number; outputHeight: number }) => void;
 }
@@ -148,7 +154,7 @@ export function readVideoFile(path: string, options: ReadVideoFileOptions): Obse
         options.onInfo?.({ ...info, expectedFrames, outputWidth: width, outputHeight: height });
         const args = [
           '-hide_banner', '-nostdin', '-v', 'error',
-          ...(options.realtime ? ['-re'] : []),
+          ...(options.speed ? ['-readrate', String(options.speed)] : options.realtime ? ['-re'] : []),
           '-i', path,
           '-map', '0:v:0',
           '-vf', `fps=${options.fps},scale=${width}:${height}`,

@@ -32,7 +32,7 @@ function cpuTicks(pid: number): number {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
 async function run(sfu: LoopbackSfu, sender: WrtcSender, streams: number, format: ReceiverOutputFormat) {
-  const receivers = Array.from({ length: streams }, (_, i) => new ReceiverProcess({ signalling: sfu.receiverSignalling(sender.serverProducer.id), maxFps: FPS, format, label: `bench-${i}` }));
+  const receivers = Array.from({ length: streams }, (_, i) => new ReceiverProcess({ signalling: sfu.receiverSignalling(sender.producerId), maxFps: FPS, format, label: `bench-${i}` }));
   const latencies: number[] = [];
   let measuring = false;
   for (const receiver of receivers) {

@@ -18,6 +18,15 @@ export interface WrtcSenderOptions {
  * frames, produced into the loopback SFU through mediasoup-client and a WebRtcTransport. Each frame
  * carries its counter in the pixels (test-pattern.ts); `sentAt` maps counter → send time (ms).
  */
+/** The SFU calls a publisher needs (one send transport, one video producer). */
+export interface PublishSignalling {
+  routerRtpCapabilities: unknown;
+  createSendTransport(): Promise<{ id: string; iceParameters: unknown; iceCandidates: unknown; dtlsParameters: unknown }>;
+  connectTransport(transportId: string, dtlsParameters: unknown): Promise<void>;
+  /** Returns the server-side producer id. */
+  produce(transportId: string, kind: 'audio' | 'video', rtpParameters: unknown): Promise<string>;
+}
+
 export class WrtcSender {
   readonly sentAt = new Map<number, number>();
   private counter = 0;
@@ -29,32 +38,55 @@ export class WrtcSender {
     private readonly track: { stop(): void },
     private readonly transport: msc.Transport,
     readonly producer: msc.Producer,
-    readonly serverProducer: mst.Producer,
+    /** The server-side producer id (the SFU's id of this camera). */
+    readonly producerId: string,
   ) {}
 
-  static async start(sfu: LoopbackSfu, options: WrtcSenderOptions): Promise<WrtcSender> {
+  /** Publishes straight into a loopback router (receiver tests and benches). */
+  static async start(sfu: LoopbackSfu, options: WrtcSenderOptions): Promise<WrtcSender & { serverProducer: mst.Producer }> {
+    let serverProducer: mst.Producer | null = null;
+    const transports = new Map<string, mst.WebRtcTransport>();
+    const sender = await WrtcSender.publish(
+      {
+        routerRtpCapabilities: sfu.router.rtpCapabilities,
+        async createSendTransport() {
+          const t = await sfu.createWebRtcTransport();
+          transports.set(t.id, t);
+          return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+        },
+        connectTransport: (transportId, dtlsParameters) => transports.get(transportId)!.connect({ dtlsParameters: dtlsParameters as mst.DtlsParameters }),
+        async produce(transportId, kind, rtpParameters) {
+          serverProducer = await transports.get(transportId)!.produce({ kind, rtpParameters: rtpParameters as mst.RtpParameters });
+          return serverProducer.id;
+        },
+      },
+      options,
+    );
+    return Object.assign(sender, { serverProducer: serverProducer! });
+  }
+
+  /** Publishes through any signalling: e.g. the real SFU as a participant (sfu-participant.ts). */
+  static async publish(signalling: PublishSignalling, options: WrtcSenderOptions): Promise<WrtcSender> {
     const wrtc = installWrtcGlobals();
     const device = new Device({ handlerName: 'Chrome111' });
-    await device.load({ routerRtpCapabilities: sfu.router.rtpCapabilities as msc.RtpCapabilities });
-    const serverTransport = await sfu.createWebRtcTransport();
+    await device.load({ routerRtpCapabilities: signalling.routerRtpCapabilities as msc.RtpCapabilities });
+    const params = await signalling.createSendTransport();
     const transport = device.createSendTransport({
-      id: serverTransport.id,
-      iceParameters: serverTransport.iceParameters as msc.IceParameters,
-      iceCandidates: serverTransport.iceCandidates as msc.IceCandidate[],
-      dtlsParameters: serverTransport.dtlsParameters as msc.DtlsParameters,
+      id: params.id,
+      iceParameters: params.iceParameters as msc.IceParameters,
+      iceCandidates: params.iceCandidates as msc.IceCandidate[],
+      dtlsParameters: params.dtlsParameters as msc.DtlsParameters,
       iceServers: [],
     });
-    let serverProducer: mst.Producer | null = null;
+    let producerId = '';
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      serverTransport.connect({ dtlsParameters: dtlsParameters as mst.DtlsParameters }).then(callback, errback);
+      signalling.connectTransport(params.id, dtlsParameters).then(callback, errback);
     });
     transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-      serverTransport
-        .produce({ kind, rtpParameters: rtpParameters as mst.RtpParameters })
-        .then((producer) => {
-          serverProducer = producer;
-          callback({ id: producer.id });
-        }, errback);
+      signalling.produce(params.id, kind, rtpParameters).then((id) => {
+        producerId = id;
+        callback({ id });
+      }, errback);
     });
     const source = new wrtc.nonstandard.RTCVideoSource();
     const track = source.createTrack();
@@ -67,7 +99,7 @@ export class WrtcSender {
       encodings: [{ maxBitrate: 1_500_000 }],
       codec: device.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8'),
     });
-    const instance = new WrtcSender(options, source, track, transport, producer, serverProducer!);
+    const instance = new WrtcSender(options, source, track, transport, producer, producerId);
     instance.timer = setInterval(() => instance.sendNext(), 1000 / options.fps);
     return instance;
   }
