@@ -6,3 +6,4 @@ export * from './analytics.ts';
 export * from './frames.ts';
 export * from './analyzer-link.ts';
 export * from './sample-csv.ts';
+export * from './signalling-client.ts';

@@ -1,0 +1,21 @@
+import { CAMERA_CONSTRAINTS, MIC_CONSTRAINTS } from './encodings.ts';
+import { describeMediaError } from './media-errors.ts';
+
+export type LocalMediaResult = { ok: true; stream: MediaStream } | { ok: false; message: string };
+
+/** Asks for camera and microphone once, for both the preview and the call. */
+export async function acquireLocalMedia(): Promise<LocalMediaResult> {
+  if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+    return { ok: false, message: describeMediaError(new TypeError('mediaDevices unavailable')) };
+  }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: MIC_CONSTRAINTS, video: CAMERA_CONSTRAINTS });
+    return { ok: true, stream };
+  } catch (error) {
+    return { ok: false, message: describeMediaError(error) };
+  }
+}
+
+export function stopStream(stream: MediaStream | null): void {
+  for (const track of stream?.getTracks() ?? []) track.stop();
+}

@@ -1,0 +1,6 @@
+export * from './paths.ts';
+export * from './processes.ts';
+export * from './fake-media.ts';
+export * from './servers.ts';
+export * from './browser.ts';
+export * from './call-page.ts';
