@@ -50,7 +50,8 @@ def classifier_inputs(crop112: np.ndarray, crop64: np.ndarray) -> tuple[np.ndarr
     return crop112.astype(np.float32)[None], fp.grey_input(crop64)
 
 
-def run_tfjs(faceapi_x: np.ndarray, minixception_x: np.ndarray) -> dict:
+def run_tfjs(faceapi_x: np.ndarray, minixception_x: np.ndarray, bench: int = 0) -> dict:
+    """Probabilities from the original tfjs weights in Node (tools/tfjs_reference.mjs); `bench` > 0 also times that many runs."""
     node = shutil.which('node')
     if not node:
         raise RuntimeError('node is not on PATH; the classifier references run the original tfjs weights in Node 20')
@@ -61,6 +62,7 @@ def run_tfjs(faceapi_x: np.ndarray, minixception_x: np.ndarray) -> dict:
         (t / 'request.json').write_text(json.dumps({
             'faceapi': {'input': str(t / 'faceapi.f32'), 'shape': list(faceapi_x.shape)},
             'minixception': {'input': str(t / 'minixception.f32'), 'shape': list(minixception_x.shape)},
+            'bench': bench,
         }))
         proc = subprocess.run([node, str(Path(__file__).with_name('tfjs_reference.mjs')), str(t / 'request.json'), str(t / 'result.json')],
                               cwd=src.MODELS_DIR, capture_output=True, text=True)
