@@ -14,14 +14,22 @@ export interface InboundTotals {
   audioPacketsReceived: number;
 }
 
-/** Opens /room/<roomId>, waits for the camera preview, enters the name and presses "Join call". */
-export async function joinRoom(page: Page, dashboardUrl: string, roomId: string, displayName: string): Promise<void> {
+/**
+ * Opens /room/<roomId>, waits for the camera preview, enters the name, ticks "Allow emotion
+ * analysis of my camera" when `analysisConsent` is true (it must start unticked), optionally screenshots the lobby and presses "Join call".
+ */
+export async function joinRoom(page: Page, dashboardUrl: string, roomId: string, displayName: string, options: { analysisConsent?: boolean; lobbyScreenshot?: string } = {}): Promise<void> {
   await page.goto(`${dashboardUrl}/room/${encodeURIComponent(roomId)}`);
   await page.getByLabel('Shown to the others in the call').fill(displayName);
   const join = page.getByRole('button', { name: 'Join call' });
   await join.waitFor();
   // Enabled once the camera and microphone are ready.
   await page.waitForFunction(() => !(document.querySelector('button[type=submit]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 15_000 });
+  // After hydration (the button above is enabled by React), so the tick reaches React's state.
+  const consent = page.getByLabel('Allow emotion analysis of my camera');
+  if (await consent.isChecked()) throw new Error('the emotion-analysis consent box must start unticked');
+  if (options.analysisConsent) await consent.check();
+  if (options.lobbyScreenshot) await page.screenshot({ path: options.lobbyScreenshot });
   await join.click();
 }
 

@@ -4,3 +4,4 @@ export * from './fake-media.ts';
 export * from './servers.ts';
 export * from './browser.ts';
 export * from './call-page.ts';
+export * from './analyzer.ts';

@@ -7,4 +7,5 @@ export const cacheDir = path.join(repoRoot, '.cache/e2e');
 export const artifactsDir = path.join(repoRoot, 'test-artifacts/e2e');
 export const dashboardDir = path.join(repoRoot, 'apps/dashboard');
 export const sfuDir = path.join(repoRoot, 'apps/sfu');
+export const analyzerDir = path.join(repoRoot, 'apps/analyzer');
 export const chromiumPath = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';

@@ -10,7 +10,7 @@ import pytest
 from tools import convert, face_pipeline as fp, sources as src
 from tools.build_all import SUMS, sums_text
 from tools.onnx_builder import serialise
-from tools.reference import ASTRONAUT, CROP_FACEAPI, CROP_MINIXCEPTION, classifier_inputs, load_rgb, run_tfjs
+from tools.reference import ASTRONAUT, CROP_FACEAPI, CROP_MINIXCEPTION, REFERENCE, build_reference, classifier_inputs, load_rgb, run_tfjs
 from tools.runners import onnx_runner, tflite_runner
 
 TOL = 1e-3
@@ -112,6 +112,10 @@ def test_onnx_pipeline_reproduces_the_reference_fixture(astronaut, onnx_models, 
     assert np.abs(np.array([faces[0]['box'][k] for k in ('xMin', 'yMin', 'width', 'height')]) - [det['box'][k] for k in ('xMin', 'yMin', 'width', 'height')]).max() <= TOL
     assert np.abs(faces[0]['keypoints'] - np.array(det['keypoints'])).max() <= TOL
     roi = fp.detection_roi(faces[0])
+    assert np.abs(np.array([roi[k] for k in ('xCenter', 'yCenter', 'width', 'height', 'rotation')])
+                  - [reference['roi'][k] for k in ('xCenter', 'yCenter', 'width', 'height', 'rotation')]).max() <= TOL
+    assert np.abs(fp.mesh_input(astronaut, roi)[1] - np.array(reference['roi']['crop_to_image'])).max() <= TOL
+    assert np.abs(fp.detector_input(astronaut)[1] - np.array(reference['detector_input']['crop_to_image'])).max() <= 1e-6
     lm, presence, _ = fp.landmarks(astronaut, roi, onnx_models['face-landmark-468.onnx'])
     assert np.abs(lm - np.array(reference['landmarks'])).max() <= TOL
     assert abs(presence - reference['presence']) <= TOL
@@ -201,3 +205,10 @@ def test_detector_and_mesh_match_tflite_on_transformed_faces(astronaut, onnx_mod
     lm, presence, _ = fp.landmarks(image, roi, onnx_models['face-landmark-468.onnx'])
     print(f'{transform}: roi rotation {np.rad2deg(roi["rotation"]):.1f} deg, max landmark diff {np.abs(lm - ref_lm).max():.2e} px')
     assert np.abs(lm - ref_lm).max() <= TOL and abs(presence - ref_presence) <= TOL
+
+
+@pytest.mark.skipif(shutil.which('node') is None, reason='node not on PATH')
+def test_reference_fixture_is_reproduced_exactly_by_the_original_runtimes():
+    """The build's reference step is deterministic: rerunning TFLite + tfjs gives the committed JSON."""
+    assert build_reference(save_crops=False) == json.loads(REFERENCE.read_text()), \
+        f'{REFERENCE.name} is stale: run npm run build -w models'

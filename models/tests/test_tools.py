@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import pytest
 
@@ -91,3 +92,23 @@ def test_grey_input_uses_bt601_luma_scaled_to_minus_one_one():
     g = fp.grey_input(rgb)
     assert g.shape == (1, 1, 3, 1)
     assert np.allclose(g.ravel(), [(0.2989 + 0.587 + 0.114 - 0.5) * 2, -1, (0.2989 - 0.5) * 2], atol=1e-6)
+
+
+def test_prelu_decomposition_is_bit_identical_to_onnx_prelu():
+    from onnx import TensorProto, helper
+    from tools.onnx_builder import NhwcGraph
+    rng = np.random.RandomState(3)
+    x = rng.randn(2, 5, 5, 4).astype(np.float32) * 10
+    slope = rng.randn(1, 1, 4).astype(np.float32)
+    g = NhwcGraph('prelu')
+    g.prelu('input', g.const(slope, 'slope'), 'out')
+    got = ort.InferenceSession(serialise(g.model([('input', [2, 5, 5, 4])], [('out', [2, 5, 5, 4])], {}))).run(None, {'input': x})[0]
+    ref_graph = helper.make_graph([helper.make_node('PRelu', ['input', 'slope'], ['out'])], 'ref',
+                                  [helper.make_tensor_value_info('input', TensorProto.FLOAT, [2, 5, 5, 4])],
+                                  [helper.make_tensor_value_info('out', TensorProto.FLOAT, [2, 5, 5, 4])],
+                                  [onnx.numpy_helper.from_array(slope, 'slope')])
+    ref_model = helper.make_model(ref_graph, opset_imports=[helper.make_opsetid('', 13)])
+    ref_model.ir_version = 8
+    ref = ort.InferenceSession(ref_model.SerializeToString()).run(None, {'input': x})[0]
+    assert np.array_equal(got, ref)
+    assert np.array_equal(got, np.where(x > 0, x, x * slope))

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f'[models] {REFERENCE.relative_to(src.REPO_ROOT)}: {state}', file=sys.stderr)
         changed = write_if_changed(SUMS, sums_text().encode())
         print(f'[models] SHA256SUMS {"written" if changed else "unchanged"}', file=sys.stderr)
-    except (FileNotFoundError, RuntimeError, ValueError) as err:
+    except (FileNotFoundError, KeyError, RuntimeError, ValueError) as err:
         print(f'[models] error: {err}', file=sys.stderr)
         return 1
     return 0

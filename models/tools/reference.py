@@ -72,10 +72,11 @@ def run_tfjs(faceapi_x: np.ndarray, minixception_x: np.ndarray, bench: int = 0) 
 
 
 def _r(v: float, digits: int = 6) -> float:
-    return round(float(v), digits)
+    return round(float(v), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def build_reference() -> dict:
+def build_reference(save_crops: bool = True) -> dict:
+    """The reference dict; `save_crops` (re)writes the classifier crops next to it when their pixels changed."""
     image = load_rgb(ASTRONAUT)
     faces, raw_det = fp.detect(image, tflite_runner(detector_tflite()))
     if len(faces) != 1:
@@ -83,9 +84,12 @@ def build_reference() -> dict:
     face = faces[0]
     roi = fp.detection_roi(face)
     lm, presence, _ = fp.landmarks(image, roi, tflite_runner(landmarks_tflite()))
+    _, detector_m = fp.detector_input(image)
+    _, mesh_m = fp.mesh_input(image, roi)
     crop112, crop64 = face_crops(image, lm)
-    save_png(CROP_FACEAPI, crop112)
-    save_png(CROP_MINIXCEPTION, crop64)
+    if save_crops:
+        save_png(CROP_FACEAPI, crop112)
+        save_png(CROP_MINIXCEPTION, crop64)
     fa_x, mx_x = classifier_inputs(crop112, crop64)
     tfjs = run_tfjs(fa_x, mx_x)
     scores = fp.sigmoid(raw_det['logits'].reshape(-1).astype(np.float64))
@@ -107,7 +111,10 @@ def build_reference() -> dict:
             'score': _r(face['score']),
             'anchors_above_threshold': int((scores >= fp.MIN_SCORE).sum()),
         },
-        'roi': {k: _r(v, 4) for k, v in roi.items()},
+        'detector_input': {'size': fp.DETECTOR_SIZE, 'fit': 'letterbox: scaled to fit, centred, zero border; bilinear',
+                           'crop_to_image': [[_r(v) for v in row] for row in detector_m]},
+        'roi': {**{k: _r(v, 4) for k, v in roi.items()}, 'crop_size': fp.MESH_SIZE,
+                'crop_to_image': [[_r(v) for v in row] for row in mesh_m]},
         'landmarks': [[_r(x, 4), _r(y, 4), _r(z, 4)] for x, y, z in lm],
         'presence': _r(presence),
         'expressions': {

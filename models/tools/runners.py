@@ -9,12 +9,12 @@ import numpy as np
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 
 
-def tflite_runner(data: bytes):
+def tflite_runner(data: bytes, threads: int = 1):
     """TFLite interpreter (tensorflow-cpu) on the original flatbuffer; outputs in the model's order."""
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # tf.lite.Interpreter's deprecation notice (LiteRT) is not actionable offline
         import tensorflow as tf
-        interpreter = tf.lite.Interpreter(model_content=data, num_threads=1)
+        interpreter = tf.lite.Interpreter(model_content=data, num_threads=threads)
     interpreter.allocate_tensors()
     inp = interpreter.get_input_details()[0]['index']
     outs = [d['index'] for d in interpreter.get_output_details()]

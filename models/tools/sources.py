@@ -18,11 +18,13 @@ MINIXCEPTION_LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', '
 
 
 def package_dir(name: str) -> Path:
-    path = NODE_MODULES / name
-    if not (path / 'package.json').exists():
-        raise FileNotFoundError(f'{name} is not installed in {NODE_MODULES}; run `npm install` at the repository root '
-                                f'(it is a devDependency of the models workspace)')
-    return path
+    """The installed package: npm hoists workspace dependencies to the root node_modules, unless a
+    version conflict keeps them in models/node_modules."""
+    for base in (MODELS_DIR / 'node_modules', NODE_MODULES):
+        if (base / name / 'package.json').exists():
+            return base / name
+    raise FileNotFoundError(f'{name} is not installed in {NODE_MODULES}; run `npm install` at the repository root '
+                            f'(it is a devDependency of the models workspace)')
 
 
 def package_version(name: str) -> str:

@@ -100,7 +100,7 @@ def convert_tflite(data: bytes, input_name: str, outputs: list[tuple[str, list[i
         elif kind == 'RELU':
             names[out] = g.node('Relu', [value(ins[0])])
         elif kind == 'PRELU':
-            names[out] = g.node('PRelu', [value(ins[0]), value(ins[1])])
+            names[out] = g.prelu(value(ins[0]), value(ins[1]))
         elif kind == 'PAD':
             p = consts[ins[1]].astype(np.int64)
             names[out] = g.node('Pad', [value(ins[0]), g.const(np.concatenate([p[:, 0], p[:, 1]]), 'pads')])

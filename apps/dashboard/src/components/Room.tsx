@@ -29,6 +29,8 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
   const [nameError, setNameError] = useState<string | null>(null);
   const [micEnabled, setMicEnabled] = useState(true);
   const [cameraEnabled, setCameraEnabled] = useState(true);
+  // Opt-in: unticked until the participant ticks it, on every visit.
+  const [analysisConsent, setAnalysisConsent] = useState(false);
   const [session, setSession] = useState<CallSession | null>(null);
 
   const requestMedia = useCallback(async () => {
@@ -74,6 +76,7 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
       localStream: stream,
       micEnabled,
       cameraEnabled,
+      analysisConsent,
     });
     setSession(s);
     s.start();
@@ -84,6 +87,7 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
       <Call
         session={session}
         stream={stream}
+        analysisConsent={analysisConsent}
         onRetry={() => setSession(null)}
         onMic={(on) => {
           setMicEnabled(on);
@@ -156,10 +160,23 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
               {nameError}
             </p>
           )}
+          <div className="consent">
+            <input
+              id="analysis-consent"
+              type="checkbox"
+              checked={analysisConsent}
+              onChange={(e) => setAnalysisConsent(e.target.checked)}
+              aria-describedby="analysis-consent-help"
+            />
+            <label htmlFor="analysis-consent">Allow emotion analysis of my camera</label>
+          </div>
+          <p id="analysis-consent-help" className="muted small">
+            The server estimates your facial expressions from your camera during the call (shown to the facilitator as
+            estimates); no video is stored, and you can join without it.
+          </p>
           <button type="submit" className="button primary" disabled={media.kind === 'pending' || media.kind === 'failed'}>
             Join call
           </button>
-          <p className="muted small">Emotion analysis is off for you: nothing from your camera is analysed in this call.</p>
         </form>
       </section>
     </div>
@@ -184,7 +201,21 @@ const STATUS_TEXT: Record<CallState['status'], string> = {
   error: 'Could not join the call',
 };
 
-function Call({ session, stream, onRetry, onMic, onCamera }: { session: CallSession; stream: MediaStream | null; onRetry: () => void; onMic: (on: boolean) => void; onCamera: (on: boolean) => void }) {
+function Call({
+  session,
+  stream,
+  analysisConsent,
+  onRetry,
+  onMic,
+  onCamera,
+}: {
+  session: CallSession;
+  stream: MediaStream | null;
+  analysisConsent: boolean;
+  onRetry: () => void;
+  onMic: (on: boolean) => void;
+  onCamera: (on: boolean) => void;
+}) {
   const state = useSyncExternalStore(session.subscribe, session.getState, session.getState);
   const peers = useMemo(() => Object.values(state.peers), [state.peers]);
   const count = peers.length + 1;
@@ -218,7 +249,7 @@ function Call({ session, stream, onRetry, onMic, onCamera }: { session: CallSess
           <span className="room-name">{state.roomId}</span>
           <span className="muted small">
             {' '}
-            · {count} {count === 1 ? 'person' : 'people'}
+            · {count} {count === 1 ? 'person' : 'people'} · emotion analysis of your camera {analysisConsent ? 'on' : 'off'}
           </span>
         </h1>
         <p className={`status-pill ${state.status}`} role="status" data-testid="call-status" data-status={state.status}>

@@ -24,6 +24,8 @@ export interface CallSessionOptions {
   localStream: MediaStream | null;
   micEnabled?: boolean;
   cameraEnabled?: boolean;
+  /** Whether this participant agreed to emotion analysis of their camera (default: no). Sent on every (re)join. */
+  analysisConsent?: boolean;
   /** How long the first connection may take before the SFU is reported unreachable. */
   connectTimeoutMs?: number;
 }
@@ -141,8 +143,8 @@ export class CallSession {
       const joined = await signalling.request('join', {
         roomId: this.options.roomId,
         displayName: this.options.displayName,
-        // The consent dialog comes with the analysis feature; until then nobody is analysed.
-        analysisConsent: false,
+        // Opt-in only: without an explicit tick in the lobby nobody is analysed.
+        analysisConsent: this.options.analysisConsent ?? false,
       });
       if (gen !== this.generation) return;
       // Dispatch before any await: server events that follow the ack must land on this peer list.
