@@ -212,3 +212,20 @@ def test_reference_fixture_is_reproduced_exactly_by_the_original_runtimes():
     """The build's reference step is deterministic: rerunning TFLite + tfjs gives the committed JSON."""
     assert build_reference(save_crops=False) == json.loads(REFERENCE.read_text()), \
         f'{REFERENCE.name} is stale: run npm run build -w models'
+
+
+def test_reference_fixture_schema(reference):
+    """The shape of the JSON other runtimes' tests read (documented in models/README.md)."""
+    assert reference['schema_version'] == 1
+    assert (src.REPO_ROOT / reference['image']).exists()
+    det = reference['detection']
+    assert set(det['box']) == {'xMin', 'yMin', 'width', 'height'}
+    assert len(det['keypoints']) == len(det['keypoint_names']) == 6 and all(len(p) == 2 for p in det['keypoints'])
+    assert 0.5 <= det['score'] <= 1
+    assert {'xCenter', 'yCenter', 'width', 'height', 'rotation', 'crop_size', 'crop_to_image'} <= set(reference['roi'])
+    assert np.array(reference['roi']['crop_to_image']).shape == (2, 3)
+    assert np.array(reference['landmarks']).shape == (468, 3)
+    assert 0 <= reference['presence'] <= 1
+    for key, spec in [('faceapi', src.FACEAPI), ('minixception', src.MINIXCEPTION)]:
+        assert reference['expressions'][key]['labels'] == spec.labels
+        assert len(reference['expressions'][key]['probs']) == 7
