@@ -103,8 +103,8 @@ function count(line, counts) {
     else counts.skipped += n;
     return;
   }
-  // pytest closing line: "==== 12 passed, 1 skipped in 3.2s ===="
-  if (/^=+ .* in [\d.]+s/.test(line)) {
+  // pytest closing line: "==== 12 passed, 1 skipped in 3.2s ====" (or, with -q, without the rules)
+  if (/^(=+ )?\d+ (passed|failed|skipped|error|errors|deselected|xfailed|xpassed|warnings?)\b.* in [\d.]+s( \(.*\))?( =+)?\s*$/.test(line)) {
     for (const m of line.matchAll(/(\d+) (passed|failed|skipped|error|errors)/g)) {
       const n = Number(m[1]);
       if (m[2] === 'passed') counts.passed += n;

@@ -22,7 +22,8 @@ export const analyzerConfigSchema = z
     ANALYZER_MODEL_PATH: envString('models/expression-window-baseline.onnx').transform(fromRoot),
     ANALYZER_RUNNER_MODULE: envString('apps/analyzer/src/inference/windowed-model-runner.ts').transform(fromRoot),
     ANALYZER_THREADS: envInt(availableParallelism(), 1, 256),
-    ANALYZER_MAX_BATCH: envInt(4, 1, 64),
+    // 1: batching windows measured no faster on CPU (packages/windowed-model README, bench:s2d).
+    ANALYZER_MAX_BATCH: envInt(1, 1, 64),
     ANALYZER_DB_PATH: envString('var/analyzer/analytics.sqlite').transform((p) => (p === ':memory:' ? p : fromRoot(p))),
     ANALYZER_RETENTION_DAYS: envInt(30, 0, 36_500),
     ANALYZER_STATUS_INTERVAL_MS: envInt(1000, 100, 60_000),

@@ -4,21 +4,33 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { EmotionProbs } from '@moodroom/shared';
 import { readOnnxMetadata } from '@moodroom/vision/onnx-metadata';
 import { parseWindowedMetadata, WindowedContractError, CONTRACT_DOC, type WindowedMetadata } from './contract.ts';
-import { packWeights, packWindow, windowSize, type WindowInput } from './pack.ts';
+import { checkPixels, checkWeights, packWeights, packWindow, windowSize, type WindowInput } from './pack.ts';
 import { probsFromLogits, type WindowProbs } from './probs.ts';
 
 export interface WindowedModelInfo extends WindowedMetadata {
   path: string;
+  /** Most windows this runner puts in one onnxruntime call (LoadOptions.maxBatch). */
+  maxBatch: number;
   /** The model declares the optional `frame_weights` input (the runtime then always feeds it). */
   hasFrameWeights: boolean;
 }
+
+/**
+ * Most windows per onnxruntime call unless told otherwise: 1, i.e. no batching. Measured with
+ * `npm run bench -w packages/windowed-model` (2-core EPYC, onnxruntime-node 1.30, batch 4 vs 1 in
+ * the same session, paired runs): windows/s ×0.86–0.95 for the baseline, ×0.90–0.98 for ViT-B S2D
+ * fp32, ×1.00–1.09 for int8 — never a clear gain, while a batch of 4 makes every window in it wait
+ * for all four (4× the latency). On this CPU, parallel 1-thread workers beat batching; raise
+ * `maxBatch` only where the bench shows a gain (e.g. a GPU or a many-core CPU).
+ */
+export const RECOMMENDED_MAX_BATCH = 1;
 
 export interface LoadOptions {
   /** onnxruntime intra-op threads (default 1: the analyzer runs one model per worker thread). */
   threads?: number;
   /** Alias of `threads`, matching onnxruntime's option name. */
   intraOpNumThreads?: number;
-  /** Most windows per onnxruntime call; larger batches are split (default 8). */
+  /** Most windows per onnxruntime call; larger requests are split into several calls (default RECOMMENDED_MAX_BATCH). */
   maxBatch?: number;
 }
 
@@ -72,7 +84,7 @@ export async function loadWindowedModel(path: string, options: LoadOptions = {})
   }
   const meta = parseWindowedMetadata(readOnnxMetadata(bytes), path);
   const threads = options.threads ?? options.intraOpNumThreads ?? 1;
-  const maxBatch = options.maxBatch ?? 8;
+  const maxBatch = options.maxBatch ?? RECOMMENDED_MAX_BATCH;
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
   const session = await InferenceSession.create(bytes, {
@@ -93,8 +105,8 @@ export async function loadWindowedModel(path: string, options: LoadOptions = {})
     const logits = session.outputMetadata.find((m) => m.name === 'logits');
     if (!logits?.isTensor) throw new WindowedContractError(`${path}: no tensor output "logits" (outputs: ${session.outputNames.join(', ')}; see ${CONTRACT_DOC})`);
     checkShape(path, 'output "logits"', logits.shape, [null, typeof logits.shape[1] === 'number' ? meta.labels.length : null]);
-    const info: WindowedModelInfo = { ...meta, path, hasFrameWeights: weightsInput !== undefined };
-    return createRunner(session, info, maxBatch);
+    const info: WindowedModelInfo = { ...meta, path, maxBatch, hasFrameWeights: weightsInput !== undefined };
+    return createRunner(session, info);
   } catch (err) {
     await session.release();
     throw err;
@@ -107,7 +119,8 @@ interface Buffers {
   feeds: Record<string, Tensor>;
 }
 
-function createRunner(session: InferenceSession, info: WindowedModelInfo, maxBatch: number): WindowedModel {
+function createRunner(session: InferenceSession, info: WindowedModelInfo): WindowedModel {
+  const { maxBatch } = info;
   const perWindow = windowSize(info);
   // One set of input tensors per batch size, allocated on first use and reused: a steady stream of
   // same-sized batches allocates nothing.
@@ -130,6 +143,15 @@ function createRunner(session: InferenceSession, info: WindowedModelInfo, maxBat
   async function runAll(windows: readonly WindowInput[]): Promise<RunResult> {
     if (released) throw new Error(`windowed model ${info.name} was released`);
     const t0 = performance.now();
+    // Check every window before running any, so a bad one fails the call without partial work.
+    windows.forEach((w, i) => {
+      try {
+        checkPixels(w.pixels, info);
+        checkWeights(w.weights, info.frames);
+      } catch (err) {
+        throw new RangeError(`window ${i}: ${(err as Error).message}`);
+      }
+    });
     const results: WindowResult[] = [];
     let inferenceMs = 0;
     let calls = 0;
@@ -137,12 +159,8 @@ function createRunner(session: InferenceSession, info: WindowedModelInfo, maxBat
       const chunk = windows.slice(start, start + maxBatch);
       const b = buffersFor(chunk.length);
       chunk.forEach((w, i) => {
-        try {
-          packWindow(w.pixels, info, b.frames, i * perWindow);
-          packWeights(w.weights, info.frames, b.weights, i * info.frames);
-        } catch (err) {
-          throw new RangeError(`window ${start + i}: ${(err as Error).message}`);
-        }
+        packWindow(w.pixels, info, b.frames, i * perWindow);
+        packWeights(w.weights, info.frames, b.weights, i * info.frames);
       });
       const ti = performance.now();
       const out = await session.run(b.feeds, ['logits']);

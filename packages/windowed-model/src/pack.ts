@@ -31,6 +31,38 @@ export function windowSize(spec: PackSpec): number {
   return spec.frames * 3 * spec.height * spec.width;
 }
 
+/** Throws a RangeError saying what is wrong when `pixels` is not one window of the model's size. */
+export function checkPixels(pixels: WindowPixels, spec: PackSpec): void {
+  const { frames, height, width } = spec;
+  const plane = height * width;
+  const size = frames * plane * 3;
+  if (pixels instanceof Float32Array) {
+    if (pixels.length !== size) {
+      throw new RangeError(
+        `normalised window holds ${pixels.length} floats, the model needs ${frames}×3×${height}×${width} = ${size} ([T,3,H,W], already (rgb/255 - mean)/std)`,
+      );
+    }
+  } else if (Array.isArray(pixels)) {
+    const crops = pixels as readonly RgbBytes[];
+    if (crops.length !== frames) throw new RangeError(`window has ${crops.length} crops, the model needs ${frames} (oldest first)`);
+    crops.forEach((c, t) => {
+      if (!(c instanceof Uint8Array || c instanceof Uint8ClampedArray)) throw new RangeError(`crop ${t} is not RGB bytes (Uint8Array)`);
+      if (c.length !== plane * 3) throw new RangeError(`crop ${t} holds ${c.length} bytes, the model needs ${height}×${width}×3 = ${plane * 3} (RGB)`);
+    });
+  } else if (!(pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray)) {
+    throw new RangeError('window pixels must be a Uint8Array (T×H×W×3 RGB), an array of T crops, or a normalised Float32Array');
+  } else if (pixels.length !== size) {
+    throw new RangeError(
+      `window pixels hold ${pixels.length} bytes, the model needs ${frames}×${height}×${width}×3 = ${size} (T aligned RGB crops, oldest first)`,
+    );
+  }
+}
+
+/** Throws a RangeError when `weights` cannot be the frame weights of a T-frame window. */
+export function checkWeights(weights: WindowInput['weights'], frames: number): void {
+  if (weights !== undefined && weights.length !== frames) throw new RangeError(`window has ${weights.length} frame weights, the model needs ${frames}`);
+}
+
 /**
  * Writes one window into `out` at `offset` as the contract's normalised NCHW slice [T,3,H,W]:
  * (rgb / 255 - mean) / std per channel (a Float32Array is taken as already normalised and copied).
@@ -43,26 +75,12 @@ export function packWindow(pixels: WindowPixels, spec: PackSpec, out: Float32Arr
   if (offset < 0 || offset + size > out.length) {
     throw new RangeError(`window does not fit the input buffer at offset ${offset} (buffer ${out.length} floats)`);
   }
+  checkPixels(pixels, spec);
   if (pixels instanceof Float32Array) {
-    if (pixels.length !== size) {
-      throw new RangeError(
-        `normalised window holds ${pixels.length} floats, the model needs ${frames}×3×${height}×${width} = ${size} ([T,3,H,W], already (rgb/255 - mean)/std)`,
-      );
-    }
     out.set(pixels, offset);
     return;
   }
   const crops = Array.isArray(pixels) ? (pixels as readonly RgbBytes[]) : null;
-  if (crops) {
-    if (crops.length !== frames) throw new RangeError(`window has ${crops.length} crops, the model needs ${frames} (oldest first)`);
-    crops.forEach((c, t) => {
-      if (c.length !== plane * 3) throw new RangeError(`crop ${t} holds ${c.length} bytes, the model needs ${height}×${width}×3 = ${plane * 3} (RGB)`);
-    });
-  } else if ((pixels as RgbBytes).length !== size) {
-    throw new RangeError(
-      `window pixels hold ${(pixels as RgbBytes).length} bytes, the model needs ${frames}×${height}×${width}×3 = ${size} (T aligned RGB crops, oldest first)`,
-    );
-  }
   // (x/255 - mean)/std folded into one multiply-add per value.
   const scale = [0, 1, 2].map((c) => 1 / (255 * spec.std[c]!));
   const shift = [0, 1, 2].map((c) => -spec.mean[c]! / spec.std[c]!);
@@ -91,7 +109,7 @@ export function packWeights(weights: WindowInput['weights'], frames: number, out
     out.fill(1, offset, offset + frames);
     return;
   }
-  if (weights.length !== frames) throw new RangeError(`window has ${weights.length} frame weights, the model needs ${frames}`);
+  checkWeights(weights, frames);
   for (let t = 0; t < frames; t++) {
     const w = weights[t]!;
     out[offset + t] = Number.isFinite(w) ? Math.min(1, Math.max(0, w)) : 0;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMOTIONS, canonicalEmotion, dominantEmotion } from '@moodroom/shared';
-import { loadWindowedModel, packWindow, softmax, WindowedContractError, type WindowedModel } from '../src/index.ts';
+import { loadWindowedModel, packWindow, RECOMMENDED_MAX_BATCH, softmax, WindowedContractError, type WindowedModel } from '../src/index.ts';
 import { BASELINE, makeFixtures, randomBytes, repeatFrame } from './helpers.ts';
 
 const T = 4, H = 8, W = 8;
@@ -86,26 +86,31 @@ describe('label mapping through the runtime', () => {
 
 describe('batching and frame weights', () => {
   test('a batch equals the windows run one by one, also when split by maxBatch', async () => {
-    const whole = await load(fx.file('dfew-weighted.onnx'));
+    const whole = await load(fx.file('dfew-weighted.onnx'), { maxBatch: 8 });
     const split = await load(fx.file('dfew-weighted.onnx'), { maxBatch: 2 });
+    const unbatched = await load(fx.file('dfew-weighted.onnx'));
+    assert.equal(unbatched.info.maxBatch, RECOMMENDED_MAX_BATCH);
     const windows = [1, 2, 3, 4, 5].map((s) => ({ ...windowOf(s), weights: new Float32Array([1, 0.5, 0, 0.25].map((w) => w * s / 5)) }));
     const batched = await whole.run(windows);
     assert.equal(batched.batchSize, 5);
     assert.equal(batched.calls, 1);
     const chunked = await split.run(windows);
     assert.deepEqual([chunked.batchSize, chunked.calls], [2, 3]);
+    const byDefault = await unbatched.run(windows);
+    assert.deepEqual([byDefault.batchSize, byDefault.calls], [1, 5]);
     for (let i = 0; i < windows.length; i++) {
       const single = await whole.run([windows[i]!]);
       assert.equal(single.batchSize, 1);
       close(batched.windows[i]!.logits, single.windows[0]!.logits, 1e-5, `window ${i}`);
       close(chunked.windows[i]!.logits, single.windows[0]!.logits, 1e-5, `window ${i} (maxBatch 2)`);
+      close(byDefault.windows[i]!.logits, single.windows[0]!.logits, 1e-5, `window ${i} (default maxBatch)`);
     }
     assert.ok(batched.latencyMs >= batched.inferenceMs && batched.inferenceMs > 0);
     assert.deepEqual((await whole.run([])).probs, []);
   });
 
   test('windows as crop arrays or pre-normalised floats give the same answer as byte buffers, in one batch', async () => {
-    const model = await load(fx.file('dfew-weighted.onnx'));
+    const model = await load(fx.file('dfew-weighted.onnx'), { maxBatch: 4 });
     const { pixels } = windowOf(11);
     const crops = Array.from({ length: T }, (_, t) => pixels.slice(t * FRAME, (t + 1) * FRAME));
     const normalised = new Float32Array(T * FRAME);
@@ -140,6 +145,7 @@ describe('batching and frame weights', () => {
     const model = await load(fx.file('dfew-weighted.onnx'));
     await assert.rejects(model.run([windowOf(1), { pixels: new Uint8Array(5) }]), /window 1: window pixels hold 5 bytes/);
     await assert.rejects(model.run([{ ...windowOf(1), weights: [1] }]), /window 0: window has 1 frame weights, the model needs 4/);
+    await assert.rejects(model.run([windowOf(1), windowOf(2), { pixels: 'not pixels' as unknown as Uint8Array }]), /window 2: window pixels must be a Uint8Array/);
     // the model still works afterwards
     assert.equal((await model.run([windowOf(1)])).probs.length, 1);
   });

@@ -24,7 +24,7 @@ after(async () => {
 });
 
 test('a tiny S2D export (MAFW head) loads and runs through the runtime', { skip: !existsSync(EXPORTER) && 'models/s2d/export.py not present' }, async () => {
-  model = await loadWindowedModel(join(dir, 's2d-tiny.onnx'), { threads: 1 });
+  model = await loadWindowedModel(join(dir, 's2d-tiny.onnx'), { threads: 1, maxBatch: 4 });
   const { info } = model;
   assert.deepEqual([info.frames, info.height, info.width], [4, 56, 56]);
   assert.deepEqual(info.mean, [0.485, 0.456, 0.406]);

@@ -47,6 +47,11 @@ export class CallSession {
   private device: Device | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Promise<Transport> | null = null;
+  /**
+   * Producers announced (newProducer) after our join was acknowledged but before the device and
+   * receive transport exist; consumed as soon as they do, so none is lost to that window.
+   */
+  private pendingProducers = new Map<string, ProducerInfo>();
   private readonly producers = new Map<MediaSource, Producer>();
   private readonly consumers = new Map<string, Consumer>();
 
@@ -115,6 +120,7 @@ export class CallSession {
     });
     signalling.on('newProducer', (p) => void this.consume(p, this.generation));
     signalling.on('producerClosed', (p) => {
+      this.pendingProducers.delete(p.producerId);
       for (const [id, c] of this.consumers) {
         if (c.producerId === p.producerId) this.closeConsumer(id);
       }
@@ -157,8 +163,13 @@ export class CallSession {
       this.recvTransport = this.createTransport('recv', gen);
       this.recvTransport.catch(() => undefined); // reported by whoever awaits it
 
-      for (const peer of joined.peers) {
-        for (const producer of peer.producers) void this.consume(producer, gen);
+      const announced = [...joined.peers.flatMap((peer) => peer.producers), ...this.pendingProducers.values()];
+      this.pendingProducers.clear();
+      const seen = new Set<string>();
+      for (const producer of announced) {
+        if (seen.has(producer.producerId)) continue;
+        seen.add(producer.producerId);
+        void this.consume(producer, gen);
       }
       await this.produceLocal(gen);
     } catch (error) {
@@ -252,7 +263,11 @@ export class CallSession {
     this.dispatch({ type: 'producerAdded', peerId: info.peerId, producerId: info.producerId, kind: info.kind, source: info.source, paused: info.paused });
     const signalling = this.signalling;
     const recvPromise = this.recvTransport;
-    if (!signalling || !recvPromise || !this.device) return;
+    if (!signalling) return;
+    if (!recvPromise || !this.device) {
+      if (gen === this.generation) this.pendingProducers.set(info.producerId, info);
+      return;
+    }
     try {
       const recv = await recvPromise;
       if (gen !== this.generation) return;
@@ -333,6 +348,7 @@ export class CallSession {
   }
 
   private teardownMedia(): void {
+    this.pendingProducers.clear();
     for (const id of [...this.consumers.keys()]) {
       this.consumers.get(id)?.close();
       this.consumers.delete(id);
