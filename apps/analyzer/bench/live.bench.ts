@@ -72,7 +72,8 @@ async function run(participantCount: number) {
   }
   const started = Date.now();
   const metricsAtWarmup = new Promise<Awaited<ReturnType<typeof analyzer.metrics.registry.getMetricsAsJSON>>>((resolve) =>
-    setTimeout(() => void analyzer.metrics.registry.getMetricsAsJSON().then(resolve), WARMUP_S * 1000),
+    // prom-client hands out its live counter objects: copy the snapshot.
+    setTimeout(() => void analyzer.metrics.registry.getMetricsAsJSON().then((m) => resolve(structuredClone(m))), WARMUP_S * 1000),
   );
   const cpuStart = process.cpuUsage();
   for (let s = 1; s <= seconds; s++) {
@@ -98,9 +99,10 @@ async function run(participantCount: number) {
   }
   const measured = arrivals.filter((a) => a.at - started > WARMUP_S * 1000);
   const emit = measured.map((a) => a.at - a.sample.t);
-  const analysedFrames = (m: typeof after) => Number(m.find((x) => x.name === 'moodroom_analyzer_frames_analysed_total')?.values[0]?.value ?? 0);
-  const dropped = (m: typeof after) => (m.find((x) => x.name === 'moodroom_analyzer_frames_dropped_total')?.values ?? []).reduce((s, v) => s + Number(v.value), 0);
-  const received = (m: typeof after) => Number(m.find((x) => x.name === 'moodroom_analyzer_frames_received_total')?.values[0]?.value ?? 0);
+  const total = (m: typeof after, name: string) => (m.find((x) => x.name === name)?.values ?? []).reduce((s, v) => s + Number(v.value), 0);
+  const analysedFrames = (m: typeof after) => total(m, 'moodroom_analyzer_frames_analysed_total');
+  const dropped = (m: typeof after) => total(m, 'moodroom_analyzer_frames_dropped_total');
+  const received = (m: typeof after) => total(m, 'moodroom_analyzer_frames_received_total');
   const period = seconds - WARMUP_S;
   const fpsPerParticipant = (analysedFrames(after) - analysedFrames(before)) / period / participantCount;
   const dropPct = (100 * (dropped(after) - dropped(before))) / Math.max(1, received(after) - received(before));
