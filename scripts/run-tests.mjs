@@ -93,7 +93,9 @@ function runWorkspace(dir) {
   });
 }
 
-function count(line, counts) {
+function count(rawLine, counts) {
+  // Runners colour their summaries (pytest treats any FORCE_COLOR as "force"): count the plain text.
+  const line = rawLine.replace(/\x1b\[[0-9;]*m/g, '');
   // node:test (spec and tap reporters): "ℹ pass 7" / "# pass 7"
   const node = /^\s*(?:ℹ|#) (pass|fail|skipped|todo) (\d+)\s*$/.exec(line);
   if (node) {
