@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { Device } from 'mediasoup-client';
 import type { Consumer, DtlsParameters, IceCandidate, IceParameters, Producer, RtpCapabilities, RtpParameters, Transport } from 'mediasoup-client/types';
-import { createSignallingClient, SignallingError, type MediaSource, type ProducerInfo, type SignallingClient } from '@moodroom/shared';
+import { createSignallingClient, SignallingError, type MediaSource, type ProducerInfo, type ServerEventName, type ServerEventPayload, type SignallingClient } from '@moodroom/shared';
 import { callReducer, initialCallState, type CallAction, type CallState } from './state.ts';
 import { CAMERA_SIMULCAST_ENCODINGS } from './encodings.ts';
 import { sfuUnreachableMessage } from './media-errors.ts';
@@ -52,6 +52,14 @@ export class CallSession {
    * receive transport exist; consumed as soon as they do, so none is lost to that window.
    */
   private pendingProducers = new Map<string, ProducerInfo>();
+  /**
+   * Room events that arrive while our join request is in flight. The join answer is a snapshot;
+   * an event can be handled before the answer's continuation runs (engine.io may deliver the ack
+   * and the event in one task), and would then be wiped by the snapshot. They are replayed, in
+   * order, right after the snapshot is applied.
+   */
+  private joinInFlight = false;
+  private deferredEvents: (() => void)[] = [];
   private readonly producers = new Map<MediaSource, Producer>();
   private readonly consumers = new Map<string, Consumer>();
 
@@ -111,24 +119,24 @@ export class CallSession {
       if (reason === 'io server disconnect') socket.connect();
     });
 
-    signalling.on('peerJoined', (p) => this.dispatch({ type: 'peerJoined', peerId: p.peerId, displayName: p.displayName }));
-    signalling.on('peerLeft', (p) => {
+    this.onRoomEvent(signalling, 'peerJoined', (p) => this.dispatch({ type: 'peerJoined', peerId: p.peerId, displayName: p.displayName }));
+    this.onRoomEvent(signalling, 'peerLeft', (p) => {
       for (const [id, c] of this.consumers) {
         if (c.appData.peerId === p.peerId) this.closeConsumer(id);
       }
       this.dispatch({ type: 'peerLeft', peerId: p.peerId });
     });
-    signalling.on('newProducer', (p) => void this.consume(p, this.generation));
-    signalling.on('producerClosed', (p) => {
+    this.onRoomEvent(signalling, 'newProducer', (p) => void this.consume(p, this.generation));
+    this.onRoomEvent(signalling, 'producerClosed', (p) => {
       this.pendingProducers.delete(p.producerId);
       for (const [id, c] of this.consumers) {
         if (c.producerId === p.producerId) this.closeConsumer(id);
       }
       this.dispatch({ type: 'producerRemoved', producerId: p.producerId });
     });
-    signalling.on('producerPaused', (p) => this.dispatch({ type: 'producerPaused', producerId: p.producerId, paused: true }));
-    signalling.on('producerResumed', (p) => this.dispatch({ type: 'producerPaused', producerId: p.producerId, paused: false }));
-    signalling.on('consumerClosed', (p) => this.closeConsumer(p.consumerId));
+    this.onRoomEvent(signalling, 'producerPaused', (p) => this.dispatch({ type: 'producerPaused', producerId: p.producerId, paused: true }));
+    this.onRoomEvent(signalling, 'producerResumed', (p) => this.dispatch({ type: 'producerPaused', producerId: p.producerId, paused: false }));
+    this.onRoomEvent(signalling, 'consumerClosed', (p) => this.closeConsumer(p.consumerId));
     signalling.on('roomReset', () => {
       if (this.leaving) return;
       this.generation++;
@@ -138,11 +146,20 @@ export class CallSession {
     });
   }
 
+  private onRoomEvent<E extends ServerEventName>(signalling: SignallingClient, event: E, handler: (payload: ServerEventPayload<E>) => void): void {
+    signalling.on(event, (payload) => {
+      if (this.joinInFlight) this.deferredEvents.push(() => handler(payload));
+      else handler(payload);
+    });
+  }
+
   private async join(): Promise<void> {
     const signalling = this.signalling;
     if (!signalling) return;
     const gen = ++this.generation;
     this.teardownMedia();
+    this.deferredEvents = [];
+    this.joinInFlight = true;
     try {
       const device = await Device.factory();
       if (gen !== this.generation) return;
@@ -156,6 +173,7 @@ export class CallSession {
       // Dispatch before any await: server events that follow the ack must land on this peer list.
       this.joinedOnce = true;
       this.dispatch({ type: 'joined', selfPeerId: joined.peerId, peers: joined.peers });
+      this.flushDeferredEvents();
 
       await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as RtpCapabilities });
       if (gen !== this.generation) return;
@@ -173,6 +191,7 @@ export class CallSession {
       }
       await this.produceLocal(gen);
     } catch (error) {
+      if (gen === this.generation) this.flushDeferredEvents(false);
       if (gen !== this.generation || this.leaving) return;
       console.error('[moodroom] join failed', error);
       const message =
@@ -184,6 +203,13 @@ export class CallSession {
       this.dispatch({ type: 'error', error: { kind: 'join-failed', message } });
       this.socket?.disconnect();
     }
+  }
+
+  private flushDeferredEvents(replay = true): void {
+    this.joinInFlight = false;
+    const events = this.deferredEvents;
+    this.deferredEvents = [];
+    if (replay) for (const run of events) run();
   }
 
   private async createTransport(direction: 'send' | 'recv', gen: number): Promise<Transport> {
