@@ -88,6 +88,30 @@ export async function waitForInboundMedia(page: Page, timeoutMs = 20_000): Promi
   throw new Error(`no inbound media after ${timeoutMs} ms: ${JSON.stringify(last)}`);
 }
 
+export interface OutboundVideoLayer {
+  rid: string | null;
+  mimeType: string | null;
+  framesEncoded: number;
+  frameWidth: number | null;
+}
+
+/** The page's outbound-rtp video streams (one per simulcast layer), with their codec. */
+export async function outboundVideo(page: Page): Promise<OutboundVideoLayer[]> {
+  return page.evaluate(async () => {
+    const stats = ((await window.__moodroom?.stats()) ?? []) as { type: string; id: string; kind?: string; rid?: string; codecId?: string; mimeType?: string; framesEncoded?: number; frameWidth?: number }[];
+    const codecs = new Map(stats.filter((s) => s.type === 'codec').map((s) => [s.id, s.mimeType ?? null]));
+    return stats
+      .filter((s) => s.type === 'outbound-rtp' && s.kind === 'video')
+      .map((s) => ({ rid: s.rid ?? null, mimeType: (s.codecId && codecs.get(s.codecId)) || null, framesEncoded: s.framesEncoded ?? 0, frameWidth: s.frameWidth ?? null }))
+      .sort((a, b) => String(a.rid).localeCompare(String(b.rid)));
+  });
+}
+
+/** The page's local camera/microphone tracks (kind, readyState, enabled). */
+export async function localTracks(page: Page): Promise<{ kind: string; readyState: string; enabled: boolean }[]> {
+  return page.evaluate(() => window.__moodroom?.localTracks() ?? []);
+}
+
 export function tileLocator(page: Page, peerId: string) {
   return page.locator(`[data-testid="participant-tile"][data-peer-id="${peerId}"]`);
 }

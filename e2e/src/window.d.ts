@@ -7,5 +7,9 @@ interface MoodroomDebugState {
   rejoins: number;
 }
 interface Window {
-  __moodroom?: { state: () => MoodroomDebugState | null; stats: () => Promise<unknown[]> };
+  __moodroom?: {
+    state: () => MoodroomDebugState | null;
+    stats: () => Promise<unknown[]>;
+    localTracks: () => { kind: string; readyState: 'live' | 'ended'; enabled: boolean }[];
+  };
 }

@@ -106,3 +106,15 @@ test('tileMedia prefers the camera over other video', () => {
   ]);
   assert.equal(tileMedia(s.peers.bo!).video?.producerId, 'bo-cam');
 });
+
+test('a notice (the call survives it) shows until dismissed, the camera comes back on, or we leave', () => {
+  let s = run([joined, { type: 'localMedia', cameraEnabled: false }, { type: 'notice', message: 'camera blocked' }]);
+  assert.equal(s.status, 'joined');
+  assert.equal(s.notice, 'camera blocked');
+  assert.equal(callReducer(s, { type: 'notice', message: 'camera blocked' }), s);
+  assert.equal(callReducer(s, { type: 'localMedia', micEnabled: false }).notice, 'camera blocked');
+  assert.equal(callReducer(s, { type: 'localMedia', cameraEnabled: true }).notice, null);
+  assert.equal(callReducer(s, { type: 'notice', message: null }).notice, null);
+  s = callReducer(s, { type: 'left' });
+  assert.equal(s.notice, null);
+});

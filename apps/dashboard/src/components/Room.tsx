@@ -17,7 +17,12 @@ const leaveSession = (session: CallSession) => void session.leave();
 declare global {
   interface Window {
     /** Debug handle (call state and WebRTC stats), used by the e2e tests. */
-    __moodroom?: { state: () => CallState | null; stats: () => Promise<unknown[]> };
+    __moodroom?: {
+      state: () => CallState | null;
+      stats: () => Promise<unknown[]>;
+      /** The local camera/mic tracks: a camera turned off must be stopped ("ended"), not just disabled. */
+      localTracks: () => { kind: string; readyState: MediaStreamTrackState; enabled: boolean }[];
+    };
   }
 }
 
@@ -58,8 +63,12 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
 
   useEffect(() => {
     if (!session) return;
-    window.__moodroom = { state: session.getState, stats: () => session.stats() };
-  }, [session]);
+    window.__moodroom = {
+      state: session.getState,
+      stats: () => session.stats(),
+      localTracks: () => (stream?.getTracks() ?? []).map((t) => ({ kind: t.kind, readyState: t.readyState, enabled: t.enabled })),
+    };
+  }, [session, stream]);
 
   function join(event: FormEvent) {
     event.preventDefault();
@@ -95,7 +104,8 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
         }}
         onCamera={(on) => {
           setCameraEnabled(on);
-          void session.setCameraEnabled(on);
+          // The camera may fail to come back on: keep the lobby's switch in line with the call's.
+          void session.setCameraEnabled(on).then(() => setCameraEnabled(session.getState().cameraEnabled));
         }}
       />
     );
@@ -133,7 +143,16 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
         {media.kind === 'ready' && (
           <div className="row controls-row">
             <ToggleButton on={micEnabled} onChange={setMicEnabled} onText="Mute microphone" offText="Unmute microphone" />
-            <ToggleButton on={cameraEnabled} onChange={setCameraEnabled} onText="Turn camera off" offText="Turn camera on" />
+            <ToggleButton
+              on={cameraEnabled}
+              onChange={(on) => {
+                setCameraEnabled(on);
+                // Turned off during a call, the camera was stopped (not just muted): capture again.
+                if (on && !media.stream.getVideoTracks().some((t) => t.readyState === 'live')) void requestMedia();
+              }}
+              onText="Turn camera off"
+              offText="Turn camera on"
+            />
           </div>
         )}
       </section>
@@ -262,6 +281,14 @@ function Call({
           <RemoteTile key={peer.peerId} peer={peer} />
         ))}
       </div>
+      {state.notice && (
+        <div className="notice error row" role="alert" data-testid="call-notice">
+          <span className="grow">{state.notice}</span>
+          <button type="button" className="button" onClick={() => session.dismissNotice()}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {count === 1 && state.status === 'joined' && <p className="muted center">Waiting for others… share this page&apos;s address to invite them.</p>}
       <div className="controls" role="toolbar" aria-label="Call controls">
         {stream && stream.getAudioTracks().length > 0 && (

@@ -3,8 +3,9 @@ import { Device } from 'mediasoup-client';
 import type { Consumer, DtlsParameters, IceCandidate, IceParameters, Producer, RtpCapabilities, RtpParameters, Transport } from 'mediasoup-client/types';
 import { createSignallingClient, SignallingError, type MediaSource, type ProducerInfo, type ServerEventName, type ServerEventPayload, type SignallingClient } from '@moodroom/shared';
 import { callReducer, initialCallState, type CallAction, type CallState } from './state.ts';
-import { CAMERA_SIMULCAST_ENCODINGS } from './encodings.ts';
+import { cameraSimulcastEncodings } from './encodings.ts';
 import { sfuUnreachableMessage } from './media-errors.ts';
+import { acquireCamera } from './local-media.ts';
 
 /**
  * One participant's call: socket.io signalling + a mediasoup-client Device, one send and one recv
@@ -62,6 +63,7 @@ export class CallSession {
   private deferredEvents: (() => void)[] = [];
   private readonly producers = new Map<MediaSource, Producer>();
   private readonly consumers = new Map<string, Consumer>();
+  private cameraQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: CallSessionOptions) {
     this.state = {
@@ -258,6 +260,7 @@ export class CallSession {
     const audioTrack = stream.getAudioTracks()[0];
     const videoTrack = stream.getVideoTracks()[0];
     if (!audioTrack && !videoTrack) return;
+    // Also when the camera is off: turning it on later needs the transport.
     const transport = await this.createTransport('send', gen);
     if (gen !== this.generation) return;
     this.sendTransport = transport;
@@ -268,20 +271,42 @@ export class CallSession {
       this.producers.set('mic', producer);
       if (!this.state.micEnabled) await this.setProducerPaused('mic', true);
     }
-    if (videoTrack && this.device.canProduce('video')) {
-      const vp8 = this.device.sendRtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
-      const producer = await transport.produce({
-        track: videoTrack,
-        stopTracks: false,
-        encodings: CAMERA_SIMULCAST_ENCODINGS,
-        codecOptions: { videoGoogleStartBitrate: 1000 },
-        ...(vp8 ? { codec: vp8 } : {}),
-        appData: { source: 'camera' },
-      });
-      if (gen !== this.generation) return;
-      this.producers.set('camera', producer);
-      if (!this.state.cameraEnabled) await this.setProducerPaused('camera', true);
+    if (!this.state.cameraEnabled) {
+      // Off in the lobby (or stopped before a rejoin): release the camera; "Turn camera on" produces it.
+      stopVideoTracks(stream);
+      return;
     }
+    if (videoTrack?.readyState === 'live') {
+      try {
+        await this.produceCamera(transport, videoTrack, gen);
+      } catch (error) {
+        // The call goes on without our video (we still hear and see the others).
+        if (gen !== this.generation) return;
+        console.warn('[moodroom] could not send the camera', error);
+        this.dispatch({ type: 'notice', message: 'Your camera could not be sent to the others. Turn it off and on again to retry.' });
+        return;
+      }
+      // Turned off while the producer was being created: the toggle found no producer to pause.
+      if (gen === this.generation && !this.state.cameraEnabled) await this.cameraOff();
+    }
+  }
+
+  private async produceCamera(transport: Transport, track: MediaStreamTrack, gen: number): Promise<void> {
+    if (!this.device?.canProduce('video')) return;
+    const vp8 = this.device.sendRtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
+    const producer = await transport.produce({
+      track,
+      stopTracks: false,
+      encodings: cameraSimulcastEncodings(track.getSettings()),
+      codecOptions: { videoGoogleStartBitrate: 1000 },
+      ...(vp8 ? { codec: vp8 } : {}),
+      appData: { source: 'camera' },
+    });
+    if (gen !== this.generation) {
+      producer.close();
+      return;
+    }
+    this.producers.set('camera', producer);
   }
 
   private async consume(info: ProducerInfo, gen: number): Promise<void> {
@@ -352,10 +377,63 @@ export class CallSession {
     await this.setProducerPaused('mic', !enabled);
   }
 
-  async setCameraEnabled(enabled: boolean): Promise<void> {
-    for (const t of this.options.localStream?.getVideoTracks() ?? []) t.enabled = enabled;
-    this.dispatch({ type: 'localMedia', cameraEnabled: enabled });
-    await this.setProducerPaused('camera', !enabled);
+  /**
+   * Off pauses the camera producer and stops the capture, so the camera (and its light) is really
+   * off; on captures a fresh track and swaps it into the same producer (receivers and the analyzer
+   * keep their consumers). Toggles run one after another: a quick off/on can't interleave.
+   */
+  setCameraEnabled(enabled: boolean): Promise<void> {
+    const run = () => (enabled ? this.cameraOn() : this.cameraOff());
+    this.cameraQueue = this.cameraQueue.then(run, run);
+    return this.cameraQueue.catch((error: unknown) => console.warn(`[moodroom] camera ${enabled ? 'on' : 'off'} failed`, error));
+  }
+
+  private async cameraOff(): Promise<void> {
+    this.dispatch({ type: 'localMedia', cameraEnabled: false });
+    const producer = this.producers.get('camera');
+    if (producer && !producer.closed) {
+      await this.setProducerPaused('camera', true);
+      // Detach the track before stopping it, so the producer never holds an ended track.
+      await producer.replaceTrack({ track: null }).catch(() => undefined);
+    }
+    // The ended track stays in the stream until replaced: the UI keys "has a camera" off it.
+    if (this.options.localStream) stopVideoTracks(this.options.localStream);
+  }
+
+  private async cameraOn(): Promise<void> {
+    const stream = this.options.localStream;
+    if (!stream || this.leaving) return;
+    let track = stream.getVideoTracks().find((t) => t.readyState === 'live');
+    if (!track) {
+      const result = await acquireCamera();
+      if (!result.ok) {
+        this.dispatch({ type: 'notice', message: result.message });
+        return;
+      }
+      if (this.leaving) {
+        result.track.stop();
+        return;
+      }
+      for (const old of stream.getVideoTracks()) stream.removeTrack(old);
+      stream.addTrack(result.track);
+      track = result.track;
+    }
+    track.enabled = true;
+    // After the new track is in the stream, so the self-view mounts with it.
+    this.dispatch({ type: 'localMedia', cameraEnabled: true });
+    const producer = this.producers.get('camera');
+    if (producer && !producer.closed) {
+      await producer.replaceTrack({ track });
+      await this.setProducerPaused('camera', false);
+    } else if (this.sendTransport && !this.sendTransport.closed && this.state.status === 'joined') {
+      // Off since the join: there is no camera producer yet.
+      await this.produceCamera(this.sendTransport, track, this.generation);
+    }
+    // Otherwise (reconnecting) the rejoin produces the live track.
+  }
+
+  dismissNotice(): void {
+    this.dispatch({ type: 'notice', message: null });
   }
 
   async leave(): Promise<void> {
@@ -399,4 +477,8 @@ export class CallSession {
     for (const report of reports) report.forEach((s: FlatStats) => out.push({ ...s }));
     return out;
   }
+}
+
+function stopVideoTracks(stream: MediaStream): void {
+  for (const t of stream.getVideoTracks()) t.stop();
 }

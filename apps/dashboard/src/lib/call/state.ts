@@ -42,6 +42,8 @@ export interface CallState {
   /** Keyed by peer id, in join order (object key order). */
   peers: Record<string, RemotePeer>;
   error: CallError | null;
+  /** A problem the call survives (e.g. the camera could not be turned back on), shown until dismissed or fixed. */
+  notice: string | null;
   /** How many times we rejoined after a lost connection or a room reset. */
   rejoins: number;
 }
@@ -57,6 +59,7 @@ export type CallAction =
   | { type: 'consumerAttached'; producerId: string; consumerId: string; track: MediaStreamTrack }
   | { type: 'consumerDetached'; consumerId: string }
   | { type: 'localMedia'; micEnabled?: boolean; cameraEnabled?: boolean }
+  | { type: 'notice'; message: string | null }
   | { type: 'reconnecting' }
   | { type: 'left' }
   | { type: 'error'; error: CallError };
@@ -71,6 +74,7 @@ export function initialCallState(roomId: string, displayName: string): CallState
     cameraEnabled: true,
     peers: {},
     error: null,
+    notice: null,
     rejoins: 0,
   };
 }
@@ -136,12 +140,16 @@ export function callReducer(state: CallState, action: CallAction): CallState {
         ...state,
         micEnabled: action.micEnabled ?? state.micEnabled,
         cameraEnabled: action.cameraEnabled ?? state.cameraEnabled,
+        // The camera came back on: whatever kept it off is solved.
+        notice: action.cameraEnabled ? null : state.notice,
       };
+    case 'notice':
+      return state.notice === action.message ? state : { ...state, notice: action.message };
     case 'reconnecting':
       // Everything the SFU knew about us is gone; the peer list comes back with the rejoin.
       return { ...state, status: 'reconnecting', peers: {}, selfPeerId: null };
     case 'left':
-      return { ...state, status: 'left', peers: {}, selfPeerId: null };
+      return { ...state, status: 'left', peers: {}, selfPeerId: null, notice: null };
     case 'error':
       return { ...state, status: 'error', error: action.error, peers: {}, selfPeerId: null };
   }
