@@ -34,8 +34,10 @@ def write_if_changed(path, data: bytes) -> bool:
 
 
 def sums_text() -> str:
+    from baseline.build import OUT_PATH as BASELINE_PATH
     from .reference import CROP_FACEAPI, CROP_MINIXCEPTION, REFERENCE
-    files = [src.MODELS_DIR / m.file for m in src.ALL] + [REFERENCE, CROP_FACEAPI, CROP_MINIXCEPTION]
+    # The baseline is committed and loaded by the product like the converted models, so it is checksummed too.
+    files = [src.MODELS_DIR / m.file for m in src.ALL] + [BASELINE_PATH, REFERENCE, CROP_FACEAPI, CROP_MINIXCEPTION]
     return ''.join(f'{sha256(f)}  {f.relative_to(src.MODELS_DIR).as_posix()}\n' for f in files)
 
 
