@@ -5,16 +5,30 @@
 // Scale-out is done with the engines' own mechanisms (see README), not here.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+
+// Sessions' facilitator and invite links are signed with SESSION_SECRET (the analyzer issues them,
+// the SFU checks invites). Kept under var/ so links stay valid across restarts; set your own to
+// run the services separately or on several machines.
+function sessionSecret() {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  const file = path.join(root, 'var/session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
 const env = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: '1',
   // The analyzer authenticates to the SFU's /analyzer namespace with a shared secret; for a local
   // start one random token per run is enough (set your own to run the services separately).
   ANALYZER_SERVICE_TOKEN: process.env.ANALYZER_SERVICE_TOKEN ?? randomBytes(32).toString('hex'),
+  SESSION_SECRET: sessionSecret(),
 };
 
 const services = [

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createSessionResponseSchema, type CreateSessionRequest, type CreateSessionResponse } from '@moodroom/shared';
 import { analyzerDir, repoRoot } from './paths.ts';
 import { freePort, startProcess, waitForHttp, type ManagedProcess } from './processes.ts';
 import type { RunningServer } from './servers.ts';
@@ -10,6 +11,19 @@ export const ANALYZER_MODELS = ['models/blazeface-short-range.onnx', 'models/fac
 
 /** A fresh shared secret for the SFU's /analyzer namespace and the analyzer (≥ 16 characters). */
 export const newServiceToken = () => randomBytes(24).toString('hex');
+/** A fresh SESSION_SECRET: the analyzer signs session links with it, the SFU checks invites. */
+export const newSessionSecret = () => randomBytes(24).toString('hex');
+
+/** Creates a facilitated session through the analyzer's API (as the home page does). */
+export async function createSession(analyzerUrl: string, request: Partial<CreateSessionRequest> = {}): Promise<CreateSessionResponse> {
+  const res = await fetch(`${analyzerUrl}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'E2E session', analysisEnabled: true, ...request }),
+  });
+  if (res.status !== 201) throw new Error(`creating a session failed: ${res.status} ${await res.text()}`);
+  return createSessionResponseSchema.parse(await res.json());
+}
 
 /** Throws (never skips) when a model or the windowed-model package is missing, saying how to get them. */
 export function assertAnalyzerModels(): void {
@@ -28,7 +42,7 @@ export interface RunningAnalyzer extends RunningServer {
  * SFU with the service token, storing into `dbPath`. Resolves once /healthz answers and the SFU
  * link reports "connected" (before that, consenting cameras would be picked up late).
  */
-export async function startAnalyzer(options: { sfuUrl: string; token: string; dbPath: string; threads?: number; port?: number; env?: Record<string, string> }): Promise<RunningAnalyzer> {
+export async function startAnalyzer(options: { sfuUrl: string; token: string; sessionSecret?: string; dashboardOrigin?: string; dbPath: string; threads?: number; port?: number; env?: Record<string, string> }): Promise<RunningAnalyzer> {
   assertAnalyzerModels();
   const port = options.port ?? (await freePort());
   const proc = startProcess('analyzer', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -41,6 +55,8 @@ export async function startAnalyzer(options: { sfuUrl: string; token: string; db
       ANALYZER_SERVICE_TOKEN: options.token,
       ANALYZER_THREADS: String(options.threads ?? 1),
       ANALYZER_STATUS_INTERVAL_MS: '500',
+      ...(options.sessionSecret ? { SESSION_SECRET: options.sessionSecret } : {}),
+      ...(options.dashboardOrigin ? { ANALYZER_DASHBOARD_ORIGIN: options.dashboardOrigin } : {}),
       ...options.env,
     },
   });

@@ -15,22 +15,26 @@ export interface InboundTotals {
 }
 
 /**
- * Opens /room/<roomId>, waits for the camera preview, enters the name, ticks "Allow emotion
- * analysis of my camera" when `analysisConsent` is true (it must start unticked), optionally screenshots the lobby and presses "Join call".
+ * Opens /room/<roomId> (with the session invite in the fragment when given), waits for the camera
+ * preview, enters the name, optionally screenshots the lobby, and joins: "Allow analysis and join"
+ * or "Join without analysis" when the session offers analysis, else "Join call".
  */
-export async function joinRoom(page: Page, dashboardUrl: string, roomId: string, displayName: string, options: { analysisConsent?: boolean; lobbyScreenshot?: string } = {}): Promise<void> {
-  await page.goto(`${dashboardUrl}/room/${encodeURIComponent(roomId)}`);
+export async function joinRoom(
+  page: Page,
+  dashboardUrl: string,
+  roomId: string,
+  displayName: string,
+  options: { analysisConsent?: boolean; invite?: string; lobbyScreenshot?: string } = {},
+): Promise<void> {
+  await page.goto(`${dashboardUrl}/room/${encodeURIComponent(roomId)}${options.invite ? `#invite=${encodeURIComponent(options.invite)}` : ''}`);
   await page.getByLabel('Shown to the others in the call').fill(displayName);
-  const join = page.getByRole('button', { name: 'Join call' });
-  await join.waitFor();
-  // Enabled once the camera and microphone are ready.
+  // Enabled once the camera and microphone are ready (and React has hydrated).
   await page.waitForFunction(() => !(document.querySelector('button[type=submit]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 15_000 });
-  // After hydration (the button above is enabled by React), so the tick reaches React's state.
-  const consent = page.getByLabel('Allow emotion analysis of my camera');
-  if (await consent.isChecked()) throw new Error('the emotion-analysis consent box must start unticked');
-  if (options.analysisConsent) await consent.check();
+  const offered = await page.getByTestId('consent-panel').isVisible();
+  if (options.analysisConsent && !offered) throw new Error('asked to consent, but the page offers no emotion analysis (no invite, or analysis off)');
   if (options.lobbyScreenshot) await page.screenshot({ path: options.lobbyScreenshot });
-  await join.click();
+  const button = offered ? (options.analysisConsent ? 'Allow analysis and join' : 'Join without analysis') : 'Join call';
+  await page.getByRole('button', { name: button }).click();
 }
 
 export async function callSnapshot(page: Page): Promise<CallSnapshot | null> {

@@ -91,13 +91,13 @@ export async function ensureDashboardBuild(): Promise<{ built: boolean; ms: numb
   return { built: true, ms };
 }
 
-/** The production dashboard (`next start`) on a free port, telling browsers where the SFU is. */
-export async function startDashboard(options: { sfuPublicUrl: string; port?: number }): Promise<RunningServer> {
+/** The production dashboard (`next start`) on a free port, telling browsers where the SFU (and the analyzer) are. */
+export async function startDashboard(options: { sfuPublicUrl: string; analyzerPublicUrl?: string; port?: number }): Promise<RunningServer> {
   await ensureDashboardBuild();
   const port = options.port ?? (await freePort());
   const proc = startProcess('dashboard', process.execPath, [nextBin, 'start', '--hostname', '127.0.0.1', '--port', String(port)], {
     cwd: dashboardDir,
-    env: { NEXT_TELEMETRY_DISABLED: '1', SFU_PUBLIC_URL: options.sfuPublicUrl, NODE_ENV: 'production' },
+    env: { NEXT_TELEMETRY_DISABLED: '1', SFU_PUBLIC_URL: options.sfuPublicUrl, NODE_ENV: 'production', ...(options.analyzerPublicUrl ? { ANALYZER_PUBLIC_URL: options.analyzerPublicUrl } : {}) },
   });
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -6,16 +6,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { io, type Socket } from 'socket.io-client';
-import { DASHBOARD_NAMESPACE, type EmotionSample } from '@moodroom/shared';
+import { DASHBOARD_NAMESPACE, type CreateSessionResponse, type EmotionSample } from '@moodroom/shared';
 import {
   artifactsDir,
   assertAnalyzerModels,
+  createSession,
   ensureFakeMedia,
   fetchMetric,
   freePort,
   joinRoom,
   launchParticipant,
   newServiceToken,
+  newSessionSecret,
   startAnalyzer,
   startDashboard,
   startSfu,
@@ -27,8 +29,8 @@ import {
   type RunningServer,
 } from '../src/index.ts';
 
-// Issue 5's acceptance test, all real: a headless Chromium participant ticks the consent box on the
-// join page and joins through the real SFU; the real analyzer (child process, linked to the SFU
+// Issue 5's acceptance test, all real: a headless Chromium participant opens a facilitated
+// session's invite link, allows analysis on the join page and joins through the real SFU; the real analyzer (child process, linked to the SFU
 // with a shared service token) receives the camera, runs face tracking and the windowed model,
 // publishes samples on /dashboard and stores them in SQLite. A second participant who did not
 // consent is never analysed, and leaving tears the pipeline and its receiver process down.
@@ -42,7 +44,9 @@ let facilitator: Socket | undefined;
 let dbDir: string | undefined;
 const participants: Participant[] = [];
 const samples: EmotionSample[] = [];
-const roomId = `analysis-${Date.now().toString(36)}`;
+/** The facilitated session (created through the analyzer's API); its id is the call's room. */
+let session: CreateSessionResponse;
+let roomId = '';
 let ada: Participant;
 let adaPeerId = '';
 const startedAt = Date.now();
@@ -53,18 +57,23 @@ before(async () => {
   mkdirSync(artifactsDir, { recursive: true });
   dbDir = mkdtempSync(path.join(tmpdir(), 'moodroom-e2e-analysis-'));
   const token = newServiceToken();
+  const sessionSecret = newSessionSecret();
   const dashboardPort = await freePort();
-  sfu = await startSfu({ corsOrigins: [`http://127.0.0.1:${dashboardPort}`], env: { ANALYZER_SERVICE_TOKEN: token } });
-  const analyzerStarting = startAnalyzer({ sfuUrl: sfu.url, token, dbPath: path.join(dbDir, 'analytics.sqlite') });
-  const dashboardStarting = startDashboard({ sfuPublicUrl: sfu.url, port: dashboardPort });
+  const analyzerPort = await freePort();
+  const dashboardOrigin = `http://127.0.0.1:${dashboardPort}`;
+  sfu = await startSfu({ corsOrigins: [dashboardOrigin], env: { ANALYZER_SERVICE_TOKEN: token, SESSION_SECRET: sessionSecret } });
+  const analyzerStarting = startAnalyzer({ sfuUrl: sfu.url, token, sessionSecret, dashboardOrigin, port: analyzerPort, dbPath: path.join(dbDir, 'analytics.sqlite') });
+  const dashboardStarting = startDashboard({ sfuPublicUrl: sfu.url, analyzerPublicUrl: `http://127.0.0.1:${analyzerPort}`, port: dashboardPort });
   const [a, d] = await Promise.allSettled([analyzerStarting, dashboardStarting]);
   if (a.status === 'fulfilled') analyzer = a.value;
   if (d.status === 'fulfilled') dashboard = d.value;
   if (a.status === 'rejected') throw a.reason;
   if (d.status === 'rejected') throw d.reason;
 
-  // The facilitator's view: the analyzer's /dashboard namespace, subscribed to this room's session.
-  facilitator = io(`${analyzer!.url}${DASHBOARD_NAMESPACE}`, { transports: ['websocket'], reconnection: false });
+  session = await createSession(analyzer!.url, { title: 'Analysis e2e' });
+  roomId = session.session.sessionId;
+  // The facilitator's view: the analyzer's /dashboard namespace with the facilitator token, subscribed to the session.
+  facilitator = io(`${analyzer!.url}${DASHBOARD_NAMESPACE}`, { transports: ['websocket'], reconnection: false, auth: { token: session.facilitatorToken } });
   facilitator.on('sample', (s: EmotionSample) => samples.push(s));
   await new Promise<void>((resolve, reject) => {
     facilitator!.once('connect', resolve);
@@ -131,16 +140,16 @@ async function withDiagnostics(name: string, body: () => Promise<void>): Promise
   }
 }
 
-test('a participant who ticks the consent box is analysed: happy face samples on /dashboard within 10 s, stored in SQLite', { timeout: 60_000 }, () =>
+test('a participant who allows analysis is analysed: happy face samples on /dashboard within 10 s, stored in SQLite', { timeout: 60_000 }, () =>
   withDiagnostics('consent', async () => {
     const media = await ensureFakeMedia(); // the smiling astronaut
     ada = await launchParticipant('ada', media);
     participants.push(ada);
-    await joinRoom(ada.page, dashboard!.url, roomId, 'Ada', { analysisConsent: true, lobbyScreenshot: path.join(artifactsDir, 'analysis-ada-lobby-consent.png') });
+    await joinRoom(ada.page, dashboard!.url, roomId, 'Ada', { analysisConsent: true, invite: session.participantToken, lobbyScreenshot: path.join(artifactsDir, 'analysis-ada-lobby-consent.png') });
     const clickedAt = Date.now();
     adaPeerId = (await waitForStatus(ada.page, 'joined')).selfPeerId!;
     assert.ok(adaPeerId);
-    await ada.page.getByText('emotion analysis of your camera on').waitFor({ timeout: 5000 });
+    await ada.page.locator('[data-testid="analysis-state"][data-analysis="on"]').waitFor({ timeout: 5000 });
 
     const adaFaces = () => samples.filter((s) => s.participantId === adaPeerId && s.facePresent);
     await waitFor(() => adaFaces().some((s) => s.dominant === 'happy'), 'a happy face sample from the consenting participant on /dashboard', 10_000);
@@ -166,14 +175,14 @@ test('a participant who ticks the consent box is analysed: happy face samples on
   }),
 );
 
-test('a participant who joins without ticking the box is never analysed', { timeout: 40_000 }, () =>
+test('a participant who joins without analysis is never analysed', { timeout: 40_000 }, () =>
   withDiagnostics('no-consent', async () => {
     assert.ok(adaPeerId, 'needs the consenting participant of the first test');
     const bob = await launchParticipant('bob', await ensureFakeMedia());
     participants.push(bob);
-    await joinRoom(bob.page, dashboard!.url, roomId, 'Bob'); // checks the box starts unticked, leaves it so
+    await joinRoom(bob.page, dashboard!.url, roomId, 'Bob', { invite: session.participantToken }); // "Join without analysis"
     const bobPeerId = (await waitForStatus(bob.page, 'joined')).selfPeerId!;
-    await bob.page.getByText('emotion analysis of your camera off').waitFor({ timeout: 5000 });
+    await bob.page.locator('[data-testid="analysis-state"][data-analysis="off"]').waitFor({ timeout: 5000 });
     // His camera really flows through the SFU (Ada decodes it), so only consent keeps it from the analyzer.
     await tileLocator(ada.page, bobPeerId).waitFor({ timeout: 15_000 });
     await waitForRemoteVideo(ada.page, bobPeerId);
@@ -185,6 +194,23 @@ test('a participant who joins without ticking the box is never analysed', { time
     assert.equal(await fetchMetric(analyzer!.url, ACTIVE_PIPELINES), 1, 'only the consenting participant has a pipeline');
     assert.equal(receiverChildren().length, 1, 'only one receiver process');
     await bob.page.screenshot({ path: path.join(artifactsDir, 'analysis-bob-not-consenting.png') });
+  }),
+);
+
+test('withdrawing consent during the call stops the analysis at once; allowing it again resumes it', { timeout: 40_000 }, () =>
+  withDiagnostics('withdraw', async () => {
+    assert.ok(adaPeerId, 'needs the consenting participant of the first test');
+    await ada.page.getByRole('button', { name: 'Stop emotion analysis' }).click();
+    const withdrawnAt = Date.now();
+    await ada.page.locator('[data-testid="analysis-state"][data-analysis="off"]').waitFor({ timeout: 5000 });
+    await waitFor(async () => (await fetchMetric(analyzer!.url, ACTIVE_PIPELINES)) === 0, 'the pipeline to stop after withdrawal', 5000);
+    await waitFor(() => receiverChildren().length === 0, 'the receiver to exit after withdrawal', 5000);
+    process.stderr.write(`[e2e] withdrawal → no pipeline, no receiver after ${Date.now() - withdrawnAt} ms\n`);
+    const countAfter = samples.filter((s) => s.participantId === adaPeerId).length;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(samples.filter((s) => s.participantId === adaPeerId).length, countAfter, 'no samples while withdrawn');
+    await ada.page.getByRole('button', { name: 'Allow emotion analysis' }).click();
+    await waitFor(() => samples.filter((s) => s.participantId === adaPeerId && s.facePresent).length > countAfter, 'samples again after re-allowing', 15_000);
   }),
 );
 

@@ -11,12 +11,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io } from 'socket.io-client';
-import { DASHBOARD_NAMESPACE, type EmotionSample } from '@moodroom/shared';
-import { startSfu, TEST_ANALYZER_TOKEN } from '../../sfu/test/helpers.ts';
+import type { EmotionSample } from '@moodroom/shared';
+import { startSfu, TEST_ANALYZER_TOKEN, TEST_SESSION_SECRET } from '../../sfu/test/helpers.ts';
+import { createSession, facilitatorSocket } from '../test/helpers/sessions.ts';
 import { startAnalyzer } from '../src/app.ts';
 import { loadAnalyzerConfig } from '../src/config.ts';
 import { ingestFromSfu } from '../src/live/sfu-ingest.ts';
+import { ingestRoster } from '../src/live/roster-ingest.ts';
 import { faceClipI420 } from '../src/receiver/testing/face-clip.ts';
 import { SfuParticipant } from '../src/receiver/testing/sfu-participant.ts';
 import { WrtcSender } from '../src/receiver/testing/wrtc-sender.ts';
@@ -52,21 +53,23 @@ function histogramPercentile(buckets: { le: number; count: number }[], p: number
 async function run(participantCount: number) {
   const dir = mkdtempSync(path.join(tmpdir(), 'moodroom-bench-live-'));
   const sfu = await startSfu({ ANALYZER_SERVICE_TOKEN: TEST_ANALYZER_TOKEN });
-  const config = loadAnalyzerConfig({ ANALYZER_PORT: '0', ANALYZER_DB_PATH: path.join(dir, 'a.sqlite'), ANALYZER_STATUS_INTERVAL_MS: '1000' });
+  const config = loadAnalyzerConfig({ ANALYZER_PORT: '0', ANALYZER_DB_PATH: path.join(dir, 'a.sqlite'), ANALYZER_STATUS_INTERVAL_MS: '1000', SESSION_SECRET: TEST_SESSION_SECRET });
   const analyzer = await startAnalyzer(config, await loadFaceDeps(), { log: () => {} });
   const link = connectToSfu({ url: sfu.url, token: TEST_ANALYZER_TOKEN });
+  const roster = ingestRoster(link, analyzer.service);
   const ingest = ingestFromSfu(link, analyzer.service, { maxFps: config.ANALYZER_FPS });
-  const dashboard = io(`http://127.0.0.1:${analyzer.port}${DASHBOARD_NAMESPACE}`, { transports: ['websocket'], reconnection: false });
+  const session = await createSession(`http://127.0.0.1:${analyzer.port}`, { title: 'bench' });
+  const roomId = session.session.sessionId;
+  const dashboard = await facilitatorSocket(`http://127.0.0.1:${analyzer.port}`, session.facilitatorToken);
   const arrivals: { sample: EmotionSample; at: number }[] = [];
   dashboard.on('sample', (sample: EmotionSample) => arrivals.push({ sample, at: Date.now() }));
-  await new Promise<void>((r) => dashboard.once('connect', () => r()));
-  await dashboard.emitWithAck('subscribe', { sessionId: 'bench' });
+  await dashboard.emitWithAck('subscribe', { sessionId: roomId });
 
   const frames = await faceClipI420(path.join(ROOT, 'fixtures/faces/astronaut.png'), { width: 640, height: 480, frames: 45 });
   const senders: WrtcSender[] = [];
   const participants: SfuParticipant[] = [];
   for (let i = 0; i < participantCount; i++) {
-    const p = await SfuParticipant.join(sfu.url, { roomId: 'bench', displayName: `p${i}`, analysisConsent: true });
+    const p = await SfuParticipant.join(sfu.url, { roomId, displayName: `p${i}`, analysisConsent: true, invite: session.participantToken });
     participants.push(p);
     senders.push(await WrtcSender.publish(p.publishSignalling(), { frames, width: 640, height: 480, fps: 15 }));
   }
@@ -117,6 +120,7 @@ async function run(participantCount: number) {
   for (const s of senders) s.close();
   for (const p of participants) p.disconnect();
   ingest.unsubscribe();
+  roster.unsubscribe();
   dashboard.disconnect();
   link.close();
   await analyzer.close();

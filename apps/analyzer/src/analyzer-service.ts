@@ -45,24 +45,64 @@ const key = (sessionId: string, participantId: string) => `${sessionId}\u0000${p
  */
 export class AnalyzerService<L> {
   private readonly participants = new Map<string, Participant>();
+  private readonly lanes = new Map<string, Promise<void>>();
   private readonly now: () => number;
 
   constructor(private readonly deps: AnalyzerServiceDeps<L>) {
     this.now = deps.now ?? Date.now;
   }
 
-  async participantJoined(p: { sessionId: string; roomId: string; participantId: string; displayName: string; analysisConsent: boolean }): Promise<void> {
+  /**
+   * Roster changes of one participant run one after another: the SFU's roster and camera events
+   * both lead here, and a join still writing must not race the consent change behind it.
+   */
+  private serial(k: string, task: () => Promise<void>): Promise<void> {
+    const run = (this.lanes.get(k) ?? Promise.resolve()).then(task);
+    const lane = run.catch(() => undefined);
+    this.lanes.set(k, lane);
+    void lane.then(() => {
+      if (this.lanes.get(k) === lane) this.lanes.delete(k);
+    });
+    return run;
+  }
+
+  participantJoined(p: { sessionId: string; roomId: string; participantId: string; displayName: string; analysisConsent: boolean }): Promise<void> {
+    return this.serial(key(p.sessionId, p.participantId), () => this.join(p));
+  }
+
+  consentChanged(sessionId: string, participantId: string, analysisConsent: boolean): Promise<void> {
+    return this.serial(key(sessionId, participantId), () => this.changeConsent(sessionId, participantId, analysisConsent));
+  }
+
+  participantLeft(sessionId: string, participantId: string, displayName = ''): Promise<void> {
+    return this.serial(key(sessionId, participantId), () => this.leave(sessionId, participantId, displayName));
+  }
+
+  private async join(p: { sessionId: string; roomId: string; participantId: string; displayName: string; analysisConsent: boolean }): Promise<void> {
+    const already = this.participants.get(key(p.sessionId, p.participantId));
+    if (already) {
+      // Announced again (the SFU link reconnected): only a changed consent is news.
+      await this.changeConsent(p.sessionId, p.participantId, p.analysisConsent);
+      return;
+    }
     const t = this.now();
     const existing = await this.deps.repo.getSession(p.sessionId);
-    if (!existing) await this.deps.repo.upsertSession({ sessionId: p.sessionId, roomId: p.roomId, startedAt: t, endedAt: null });
+    if (!existing) {
+      // A session the analyzer did not create (e.g. the recorded-video CLI): no title, the global retention.
+      await this.deps.repo.upsertSession({ sessionId: p.sessionId, roomId: p.roomId, startedAt: t, endedAt: null, title: '', purpose: '', analysisEnabled: true, retentionDays: null });
+    } else if (existing.endedAt !== null) {
+      await this.deps.repo.setSessionEnded(p.sessionId, null);
+    }
     await this.deps.repo.upsertParticipant({ sessionId: p.sessionId, participantId: p.participantId, displayName: p.displayName, joinedAt: t, leftAt: null });
     await this.deps.repo.appendConsentEvent({ sessionId: p.sessionId, participantId: p.participantId, t, analysisConsent: p.analysisConsent });
     this.participants.set(key(p.sessionId, p.participantId), { sessionId: p.sessionId, participantId: p.participantId, consent: p.analysisConsent, pipeline: null });
     this.deps.publisher.publish('participantJoined', { sessionId: p.sessionId, participantId: p.participantId, displayName: p.displayName, analysisConsent: p.analysisConsent, t });
   }
 
-  async consentChanged(sessionId: string, participantId: string, analysisConsent: boolean): Promise<void> {
+  /** Records and announces a consent change; the same state again is not a change (nothing recorded). */
+  private async changeConsent(sessionId: string, participantId: string, analysisConsent: boolean): Promise<void> {
     const p = this.require(sessionId, participantId);
+    if (p.consent === analysisConsent) return;
     p.consent = analysisConsent;
     if (!analysisConsent) this.stopAnalysis(sessionId, participantId);
     const t = this.now();
@@ -70,13 +110,21 @@ export class AnalyzerService<L> {
     this.deps.publisher.publish('consentChanged', { sessionId, participantId, analysisConsent, t });
   }
 
-  async participantLeft(sessionId: string, participantId: string, displayName = ''): Promise<void> {
+  isKnown(sessionId: string, participantId: string): boolean {
+    return this.participants.has(key(sessionId, participantId));
+  }
+
+  private async leave(sessionId: string, participantId: string, displayName: string): Promise<void> {
     this.stopAnalysis(sessionId, participantId);
-    this.participants.delete(key(sessionId, participantId));
+    const wasPresent = this.participants.delete(key(sessionId, participantId));
+    // Told twice (roster and camera both saw the leave): the first one counted.
+    if (!wasPresent && !displayName) return;
     const t = this.now();
     const known = (await this.deps.repo.listParticipants(sessionId)).find((x) => x.participantId === participantId);
     if (known) await this.deps.repo.upsertParticipant({ ...known, leftAt: t });
     else if (displayName) await this.deps.repo.upsertParticipant({ sessionId, participantId, displayName, joinedAt: t, leftAt: t });
+    // The last one out ends the session: its retention period starts now.
+    if (wasPresent && ![...this.participants.values()].some((x) => x.sessionId === sessionId)) await this.deps.repo.setSessionEnded(sessionId, t);
     this.deps.publisher.publish('participantLeft', { sessionId, participantId, t });
   }
 
@@ -139,6 +187,11 @@ export class AnalyzerService<L> {
     tracker.close?.();
     this.deps.inference.forget(participantId);
     this.deps.metrics.activePipelines.set(this.activeCount);
+  }
+
+  /** The session's data is being erased: stop analysing everyone in it (they stay in the call). */
+  stopSession(sessionId: string): void {
+    for (const p of this.participants.values()) if (p.sessionId === sessionId) this.stopAnalysis(p.sessionId, p.participantId);
   }
 
   get activeCount(): number {

@@ -7,6 +7,9 @@ import { createMetrics } from './metrics.ts';
 import type { FaceAligner, FaceTracker } from './ports.ts';
 import { DashboardPublisher, type DashboardMiddleware } from './server/dashboard.ts';
 import { createHttpServer } from './server/http.ts';
+import { createSessionApi } from './server/session-api.ts';
+import { facilitatorAccess } from './sessions/session-access.ts';
+import { rosterOf, sessionInfo } from './sessions/session-views.ts';
 import { BatchingSampleWriter } from './storage/batching-writer.ts';
 import { SqliteAnalyticsRepository } from './storage/sqlite-repository.ts';
 
@@ -48,13 +51,38 @@ export async function startAnalyzer<L>(config: AnalyzerConfig, face: AnalyzerFac
   });
   const repo = new SqliteAnalyticsRepository(config.ANALYZER_DB_PATH);
   const writer = new BatchingSampleWriter(repo, { onError: log });
+  const sessionApi = createSessionApi({
+    repo,
+    secret: config.SESSION_SECRET,
+    allowedOrigins: config.ANALYZER_DASHBOARD_ORIGIN,
+    defaultRetentionDays: config.ANALYZER_RETENTION_DAYS,
+    strideMs: config.ANALYZER_STRIDE_MS,
+    flush: () => writer.flush(),
+    onDeleted: (sessionId) => service.stopSession(sessionId),
+    onLog: log,
+  });
   const http = createHttpServer({
+    api: sessionApi,
     registry: metrics.registry,
     health: () => ({ ok: pool.size > 0, workers: pool.size, model: pool.model.name, activePipelines: service.activeCount, queueDepth: inference.queueDepth, loadLevel: inference.loadLevel }),
   });
   const publisher = new DashboardPublisher(http, {
+    access: (token) => {
+      const access = facilitatorAccess(config.SESSION_SECRET, token);
+      return access.ok ? { ok: true, sessionId: access.payload.sid } : { ok: false, code: access.code, message: access.message };
+    },
+    snapshot: async (sessionId, historyMs) => {
+      const record = await repo.getSession(sessionId);
+      if (!record) return null;
+      await writer.flush();
+      return {
+        session: sessionInfo(record, config.ANALYZER_RETENTION_DAYS),
+        participants: rosterOf(await repo.listParticipants(sessionId), await repo.listConsentEvents(sessionId)),
+        recentSamples: await repo.listSamples(sessionId, { from: Date.now() - historyMs, limit: 50_000 }),
+      };
+    },
     ...(options.dashboardMiddleware ? { middleware: options.dashboardMiddleware } : {}),
-    ...(config.ANALYZER_DASHBOARD_ORIGIN ? { corsOrigin: config.ANALYZER_DASHBOARD_ORIGIN.split(',') } : {}),
+    corsOrigin: config.ANALYZER_DASHBOARD_ORIGIN,
     onLog: log,
   });
   const service = new AnalyzerService({
@@ -72,6 +100,8 @@ export async function startAnalyzer<L>(config: AnalyzerConfig, face: AnalyzerFac
   });
   const statusTimer = setInterval(() => service.publishStatus(), config.ANALYZER_STATUS_INTERVAL_MS);
   const retention = async () => {
+    const expired = await repo.deleteExpiredSessions(Date.now());
+    if (expired.sessions > 0) log(`retention: erased ${expired.sessions} session(s) whose own retention period had passed`);
     if (config.ANALYZER_RETENTION_DAYS === 0) return;
     const deleted = await repo.deleteOlderThan(Date.now() - config.ANALYZER_RETENTION_DAYS * DAY_MS);
     if (deleted.samples + deleted.sessions > 0) log(`retention: deleted ${deleted.samples} samples, ${deleted.sessions} sessions`);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { envInt, envString, loadConfig } from '@moodroom/shared';
+import { DEFAULT_DASHBOARD_ORIGINS, envInt, envString, loadConfig, parseOriginList } from '@moodroom/shared';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const fromRoot = (p: string) => (p.startsWith('/') ? p : `${REPO_ROOT}${p}`);
@@ -27,7 +27,13 @@ export const analyzerConfigSchema = z
     ANALYZER_DB_PATH: envString('var/analyzer/analytics.sqlite').transform((p) => (p === ':memory:' ? p : fromRoot(p))),
     ANALYZER_RETENTION_DAYS: envInt(30, 0, 36_500),
     ANALYZER_STATUS_INTERVAL_MS: envInt(1000, 100, 60_000),
-    ANALYZER_DASHBOARD_ORIGIN: z.string().optional(),
+    /** Browser origins of the dashboard allowed to call the session API and the /dashboard namespace. */
+    ANALYZER_DASHBOARD_ORIGIN: envString(DEFAULT_DASHBOARD_ORIGINS).transform((v) => parseOriginList('ANALYZER_DASHBOARD_ORIGIN', v)),
+    /**
+     * Signs the facilitator and participant links of sessions (the SFU verifies invites with the same
+     * value). Unset: no sessions can be created, and no dashboard connection is accepted.
+     */
+    SESSION_SECRET: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 32), the same as the SFU\'s').optional(),
     /** The SFU whose consenting participants' cameras are analysed live. */
     ANALYZER_SFU_URL: envString('http://127.0.0.1:4000'),
     /** Shared secret with the SFU's /analyzer namespace (same value as the SFU's). Unset: no live analysis. */

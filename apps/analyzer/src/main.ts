@@ -2,6 +2,7 @@ import { loadAnalyzerConfig } from './config.ts';
 import { startAnalyzer } from './app.ts';
 import { loadFaceDeps } from './vision-deps.ts';
 import { ingestFromSfu } from './live/sfu-ingest.ts';
+import { ingestRoster } from './live/roster-ingest.ts';
 import { connectToSfu } from './sfu-link/index.ts';
 
 /**
@@ -15,6 +16,8 @@ const analyzer = await startAnalyzer(config, await loadFaceDeps({ ...(config.ANA
 
 const log = (message: string) => console.log(`[analyzer] ${message}`);
 const link = config.ANALYZER_SERVICE_TOKEN ? connectToSfu({ url: config.ANALYZER_SFU_URL, token: config.ANALYZER_SERVICE_TOKEN, onLog: log }) : null;
+// Roster first: its events arrive before the cameras', so names are known when analysis starts.
+const roster = link ? ingestRoster(link, analyzer.service, log) : null;
 const ingest = link ? ingestFromSfu(link, analyzer.service, { maxFps: config.ANALYZER_FPS, onLog: log }) : null;
 if (link) {
   link.state$.subscribe((state) => log(`SFU link ${config.ANALYZER_SFU_URL}: ${typeof state === 'string' ? state : JSON.stringify(state)}`));
@@ -26,6 +29,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.log(`[analyzer] ${signal}: shutting down`);
     ingest?.unsubscribe();
+    roster?.unsubscribe();
     link?.close();
     analyzer.close().then(
       () => process.exit(0),

@@ -6,20 +6,26 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { concat, concatMap, from, map, throwError, timer } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
-import { AnalyticsEvents, DASHBOARD_NAMESPACE, EMOTIONS, type AnalyticsEventName } from '@moodroom/shared';
+import { AnalyticsEvents, DASHBOARD_NAMESPACE, EMOTIONS, type AnalyticsEventName, type CreateSessionResponse } from '@moodroom/shared';
 import { startAnalyzer, type RunningAnalyzer } from '../src/app.ts';
 import { loadAnalyzerConfig } from '../src/config.ts';
 import { SqliteAnalyticsRepository } from '../src/storage/sqlite-repository.ts';
 import { colourAligner, colourTracker, solidFrame, type ColourLandmarks } from './helpers/colour-face.ts';
 import { makeTinyWindowedModel, tinyModelUnavailable } from './helpers/tiny-model.ts';
+import { createSession, facilitatorSocket } from './helpers/sessions.ts';
 
 const skip = tinyModelUnavailable();
 const dir = mkdtempSync(join(tmpdir(), 'analyzer-app-'));
 const dbPath = join(dir, 'analytics.sqlite');
 let analyzer: RunningAnalyzer<ColourLandmarks>;
 let client: Socket;
+let client2: Socket;
 const received: { event: AnalyticsEventName; payload: unknown }[] = [];
 const base = () => `http://127.0.0.1:${analyzer.port}`;
+const SECRET = 'app-test-session-secret-0123';
+/** Two facilitated sessions (created through the API), each watched by its facilitator's dashboard. */
+let s1: CreateSessionResponse;
+let s2: CreateSessionResponse;
 
 before(async () => {
   if (skip) return;
@@ -34,6 +40,7 @@ before(async () => {
     ANALYZER_HALF_LIFE_MS: '500',
     ANALYZER_STATUS_INTERVAL_MS: '60000',
     ANALYZER_RUNNER_MODULE: fileURLToPath(new URL('./helpers/onnx-window-runner.ts', import.meta.url)),
+    SESSION_SECRET: SECRET,
   });
   analyzer = await startAnalyzer(
     config,
@@ -43,15 +50,19 @@ before(async () => {
       log: () => {},
     },
   );
-  client = io(`${base()}${DASHBOARD_NAMESPACE}`, { transports: ['websocket'], reconnection: false });
-  for (const event of Object.keys(AnalyticsEvents) as AnalyticsEventName[]) client.on(event, (payload: unknown) => received.push({ event, payload }));
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', resolve);
-    client.once('connect_error', reject);
-  });
+  s1 = await createSession(base(), { title: 'Session one' });
+  s2 = await createSession(base(), { title: 'Session two' });
+  const connect = async (token: string) => {
+    const socket = await facilitatorSocket(base(), token);
+    for (const event of Object.keys(AnalyticsEvents) as AnalyticsEventName[]) socket.on(event, (payload: unknown) => received.push({ event, payload }));
+    return socket;
+  };
+  client = await connect(s1.facilitatorToken);
+  client2 = await connect(s2.facilitatorToken);
 });
 after(async () => {
   client?.close();
+  client2?.close();
   await analyzer?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -63,7 +74,7 @@ const waitFor = async (what: string, check: () => boolean, ms = 5000) => {
   }
   assert.fail(`timed out waiting for ${what}`);
 };
-const ack = (event: string, payload: unknown) => client.timeout(2000).emitWithAck(event, payload) as Promise<{ ok: boolean; error?: { code: string; message: string } }>;
+const ack = (event: string, payload: unknown, socket = client) => socket.timeout(2000).emitWithAck(event, payload) as Promise<{ ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string } }>;
 
 test('/healthz reports workers and model; unknown paths 404', { skip: skip ?? false }, async () => {
   const res = await fetch(`${base()}/healthz`);
@@ -78,7 +89,13 @@ test('dashboard requests are validated and acknowledged', { skip: skip ?? false 
   const bad = await ack('subscribe', { sessionId: '' });
   assert.equal(bad.ok, false);
   assert.equal(bad.error?.code, 'BAD_REQUEST');
-  assert.deepEqual(await ack('subscribe', { sessionId: 's1' }), { ok: true, data: { sessionId: 's1' } });
+  const subscribed = await ack('subscribe', { sessionId: s1.session.sessionId });
+  assert.equal(subscribed.ok, true);
+  assert.deepEqual(subscribed.data?.['session'], s1.session);
+  assert.deepEqual(subscribed.data?.['participants'], []);
+  // One facilitator link, one session.
+  const foreign = await ack('subscribe', { sessionId: s2.session.sessionId });
+  assert.equal(foreign.error?.code, 'FORBIDDEN');
 });
 
 test('the default namespace is refused', { skip: skip ?? false }, async () => {
@@ -90,13 +107,13 @@ test('the default namespace is refused', { skip: skip ?? false }, async () => {
 
 test('consenting participants are analysed: validated events reach subscribed dashboards, samples are stored', { skip: skip ?? false }, async () => {
   const { service } = analyzer;
-  await service.participantJoined({ sessionId: 's1', roomId: 'room1', participantId: 'ada', displayName: 'Ada', analysisConsent: true });
-  await service.participantJoined({ sessionId: 's1', roomId: 'room1', participantId: 'bob', displayName: 'Bob', analysisConsent: false });
-  assert.throws(() => service.startAnalysis('s1', 'bob', from([])), /not consented/);
+  await service.participantJoined({ sessionId: s1.session.sessionId, roomId: s1.session.sessionId, participantId: 'ada', displayName: 'Ada', analysisConsent: true });
+  await service.participantJoined({ sessionId: s1.session.sessionId, roomId: s1.session.sessionId, participantId: 'bob', displayName: 'Bob', analysisConsent: false });
+  assert.throws(() => service.startAnalysis(s1.session.sessionId, 'bob', from([])), /not consented/);
 
   const t0 = Date.now();
   const frames = Array.from({ length: 90 }, (_, i) => solidFrame(t0 + Math.round((i * 1000) / 30), [255, 0, 0]));
-  service.startAnalysis('s1', 'ada', from(frames).pipe(concatMap((f, i) => (i % 15 === 0 ? timer(5).pipe(map(() => f)) : [f]))), { rateClock: 'frame' });
+  service.startAnalysis(s1.session.sessionId, 'ada', from(frames).pipe(concatMap((f, i) => (i % 15 === 0 ? timer(5).pipe(map(() => f)) : [f]))), { rateClock: 'frame' });
   await waitFor('samples', () => received.filter((r) => r.event === 'sample').length >= 3);
   service.publishStatus();
   await waitFor('analyzerStatus', () => received.some((r) => r.event === 'analyzerStatus'));
@@ -107,10 +124,10 @@ test('consenting participants are analysed: validated events reach subscribed da
   const samples = received.filter((r) => r.event === 'sample').map((r) => r.payload as { participantId: string; dominant: string });
   assert.ok(samples.every((s) => s.participantId === 'ada' && s.dominant === 'happy'));
 
-  await service.consentChanged('s1', 'ada', false);
+  await service.consentChanged(s1.session.sessionId, 'ada', false);
   assert.equal(service.activeCount, 0);
   await waitFor('consentChanged', () => received.some((r) => r.event === 'consentChanged'));
-  await service.participantLeft('s1', 'ada');
+  await service.participantLeft(s1.session.sessionId, 'ada');
   await waitFor('participantLeft', () => received.some((r) => r.event === 'participantLeft'));
 
   const metrics = await (await fetch(`${base()}/metrics`)).text();
@@ -124,14 +141,14 @@ test('consenting participants are analysed: validated events reach subscribed da
 
 test('one participant\'s failing stream stops only their own analysis', { skip: skip ?? false }, async () => {
   const { service } = analyzer;
-  await service.participantJoined({ sessionId: 's2', roomId: 'room2', participantId: 'eve', displayName: 'Eve', analysisConsent: true });
-  await service.participantJoined({ sessionId: 's2', roomId: 'room2', participantId: 'dan', displayName: 'Dan', analysisConsent: true });
-  await ack('subscribe', { sessionId: 's2' });
+  await service.participantJoined({ sessionId: s2.session.sessionId, roomId: s2.session.sessionId, participantId: 'eve', displayName: 'Eve', analysisConsent: true });
+  await service.participantJoined({ sessionId: s2.session.sessionId, roomId: s2.session.sessionId, participantId: 'dan', displayName: 'Dan', analysisConsent: true });
+  assert.equal((await ack('subscribe', { sessionId: s2.session.sessionId }, client2)).ok, true);
   const t0 = Date.now();
   const frames = (rgb: [number, number, number]) => Array.from({ length: 60 }, (_, i) => solidFrame(t0 + Math.round((i * 1000) / 30), rgb));
   const broken = concat(from(frames([255, 0, 0]).slice(0, 10)), throwError(() => new Error('decoder crashed')));
-  service.startAnalysis('s2', 'eve', broken, { rateClock: 'frame' });
-  service.startAnalysis('s2', 'dan', from(frames([0, 255, 0])).pipe(concatMap((f, i) => (i % 15 === 0 ? timer(5).pipe(map(() => f)) : [f]))), { rateClock: 'frame' });
+  service.startAnalysis(s2.session.sessionId, 'eve', broken, { rateClock: 'frame' });
+  service.startAnalysis(s2.session.sessionId, 'dan', from(frames([0, 255, 0])).pipe(concatMap((f, i) => (i % 15 === 0 ? timer(5).pipe(map(() => f)) : [f]))), { rateClock: 'frame' });
   await waitFor("dan's samples", () => received.some((r) => r.event === 'sample' && (r.payload as { participantId: string }).participantId === 'dan'));
   const dan = received.filter((r) => r.event === 'sample' && (r.payload as { participantId: string }).participantId === 'dan');
   assert.ok(dan.every((r) => (r.payload as { dominant: string }).dominant === 'sad'));
@@ -143,9 +160,9 @@ test('a clean shutdown writes every sample produced', { skip: skip ?? false }, a
   const produced = (sessionId: string) => received.filter((r) => r.event === 'sample' && (r.payload as { sessionId: string }).sessionId === sessionId).length;
   await analyzer.close();
   const repo = new SqliteAnalyticsRepository(dbPath);
-  assert.equal((await repo.listSamples('s1', { participantId: 'ada' })).length, produced('s1'));
-  assert.equal((await repo.listSamples('s2')).length, produced('s2'));
-  assert.deepEqual((await repo.listConsentEvents('s1')).map((e) => [e.participantId, e.analysisConsent]), [['ada', true], ['bob', false], ['ada', false]]);
-  assert.ok((await repo.listParticipants('s1')).find((p) => p.participantId === 'ada')!.leftAt! > 0);
+  assert.equal((await repo.listSamples(s1.session.sessionId, { participantId: 'ada' })).length, produced(s1.session.sessionId));
+  assert.equal((await repo.listSamples(s2.session.sessionId)).length, produced(s2.session.sessionId));
+  assert.deepEqual((await repo.listConsentEvents(s1.session.sessionId)).map((e) => [e.participantId, e.analysisConsent]), [['ada', true], ['bob', false], ['ada', false]]);
+  assert.ok((await repo.listParticipants(s1.session.sessionId)).find((p) => p.participantId === 'ada')!.leftAt! > 0);
   await repo.close();
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { emotionSampleSchema, type EmotionSample } from '@moodroom/shared';
 import { BatchingSampleWriter } from '../src/storage/batching-writer.ts';
-import type { AnalyticsRepository } from '../src/storage/repository.ts';
+import type { AnalyticsRepository, SessionRecord } from '../src/storage/repository.ts';
 import { SqliteAnalyticsRepository } from '../src/storage/sqlite-repository.ts';
 import { windowToSample } from '../src/pipeline/to-emotion-sample.ts';
 import { onehot } from './helpers/fixtures.ts';
@@ -50,17 +50,50 @@ test('listSamples filters by participant and [from, to) range, oldest first', as
   await repo.close();
 });
 
+const session = (s: Pick<SessionRecord, 'sessionId' | 'roomId' | 'startedAt' | 'endedAt'>): SessionRecord => ({ title: 'Retro', purpose: 'how it felt', analysisEnabled: true, retentionDays: 7, ...s });
+
+test('per-session retention erases a session its retentionDays after it ended, not before', async () => {
+  const repo = freshRepo();
+  const day = 86_400_000;
+  await repo.upsertSession(session({ sessionId: 'week', roomId: 'r', startedAt: 0, endedAt: 1000 }));
+  await repo.upsertSession({ ...session({ sessionId: 'global', roomId: 'r', startedAt: 0, endedAt: 1000 }), retentionDays: null });
+  await repo.upsertSession(session({ sessionId: 'running', roomId: 'r', startedAt: 0, endedAt: null }));
+  await repo.appendSamples([sample('p', 10, true, 'week')]);
+  assert.deepEqual(await repo.deleteExpiredSessions(1000 + 7 * day - 1), { sessions: 0 });
+  assert.deepEqual(await repo.deleteExpiredSessions(1000 + 7 * day + 1), { sessions: 1 });
+  assert.equal(await repo.getSession('week'), null);
+  assert.deepEqual(await repo.listSamples('week'), []);
+  assert.ok(await repo.getSession('global'));
+  assert.ok(await repo.getSession('running'));
+  await repo.close();
+});
+
+test('a database from before session titles is migrated in place', async () => {
+  const path = join(dir, 'old-schema.sqlite');
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(path);
+  old.exec('CREATE TABLE sessions (session_id TEXT PRIMARY KEY, room_id TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER)');
+  old.prepare('INSERT INTO sessions VALUES (?, ?, ?, ?)').run('legacy', 'r', 1, null);
+  old.close();
+  const repo = new SqliteAnalyticsRepository(path);
+  assert.deepEqual(await repo.getSession('legacy'), { sessionId: 'legacy', roomId: 'r', startedAt: 1, endedAt: null, title: '', purpose: '', analysisEnabled: true, retentionDays: null });
+  await repo.close();
+});
+
 test('sessions, participants and consent events are stored; deleteSession erases everything of a session', async () => {
   const repo = freshRepo();
-  await repo.upsertSession({ sessionId: 's1', roomId: 'room', startedAt: 1, endedAt: null });
-  await repo.upsertSession({ sessionId: 's2', roomId: 'room', startedAt: 1, endedAt: null });
+  await repo.upsertSession(session({ sessionId: 's1', roomId: 'room', startedAt: 1, endedAt: null }));
+  await repo.upsertSession(session({ sessionId: 's2', roomId: 'room', startedAt: 1, endedAt: null }));
   await repo.upsertParticipant({ sessionId: 's1', participantId: 'p1', displayName: 'Ada', joinedAt: 5, leftAt: null });
   await repo.upsertParticipant({ sessionId: 's1', participantId: 'p1', displayName: 'Ada', joinedAt: 5, leftAt: 99 });
   await repo.appendConsentEvent({ sessionId: 's1', participantId: 'p1', t: 6, analysisConsent: true });
   await repo.appendConsentEvent({ sessionId: 's1', participantId: 'p1', t: 50, analysisConsent: false });
   await repo.appendSamples([sample('p1', 10), sample('p1', 10, true, 's2')]);
-  await repo.upsertSession({ sessionId: 's1', roomId: 'room', startedAt: 1, endedAt: 100 });
-  assert.deepEqual(await repo.getSession('s1'), { sessionId: 's1', roomId: 'room', startedAt: 1, endedAt: 100 });
+  await repo.upsertSession(session({ sessionId: 's1', roomId: 'room', startedAt: 1, endedAt: 100 }));
+  assert.deepEqual(await repo.getSession('s1'), { sessionId: 's1', roomId: 'room', startedAt: 1, endedAt: 100, title: 'Retro', purpose: 'how it felt', analysisEnabled: true, retentionDays: 7 });
+  await repo.setSessionEnded('s1', null);
+  assert.equal((await repo.getSession('s1'))?.endedAt, null);
+  await repo.setSessionEnded('s1', 100);
   assert.deepEqual(await repo.listParticipants('s1'), [{ sessionId: 's1', participantId: 'p1', displayName: 'Ada', joinedAt: 5, leftAt: 99 }]);
   assert.deepEqual((await repo.listConsentEvents('s1')).map((e) => e.analysisConsent), [true, false]);
   await repo.deleteSession('s1');
@@ -74,8 +107,8 @@ test('sessions, participants and consent events are stored; deleteSession erases
 
 test('deleteOlderThan applies retention to samples, consent events and ended sessions', async () => {
   const repo = freshRepo();
-  await repo.upsertSession({ sessionId: 'old', roomId: 'r', startedAt: 0, endedAt: 500 });
-  await repo.upsertSession({ sessionId: 'live', roomId: 'r', startedAt: 0, endedAt: null });
+  await repo.upsertSession(session({ sessionId: 'old', roomId: 'r', startedAt: 0, endedAt: 500 }));
+  await repo.upsertSession(session({ sessionId: 'live', roomId: 'r', startedAt: 0, endedAt: null }));
   await repo.appendSamples([sample('p', 100, true, 'old'), sample('p', 100, true, 'live'), sample('p', 2000, true, 'live')]);
   await repo.appendConsentEvent({ sessionId: 'live', participantId: 'p', t: 100, analysisConsent: true });
   assert.deepEqual(await repo.deleteOlderThan(1000), { samples: 2, consentEvents: 1, sessions: 1 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveSfuUrl } from '../src/lib/call/sfu-url.ts';
+import { resolveSfuUrl } from '../src/lib/service-url.ts';
 import { describeCameraRestartError, describeMediaError, sfuUnreachableMessage } from '../src/lib/call/media-errors.ts';
 import { cameraSimulcastEncodings } from '../src/lib/call/encodings.ts';
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AnalysableCamera, CameraUnavailableReason } from '@moodroom/shared';
+import type { AnalysableCamera, CameraUnavailableReason, RosterParticipant } from '@moodroom/shared';
 
 /**
  * Which cameras may be analysed: the unpaused camera producers of participants whose
@@ -17,6 +17,9 @@ export interface AnalysisFeedEvents {
   cameraAvailable: [AnalysisCamera];
   cameraUnavailable: [AnalysisCamera & { reason: CameraGoneReason }];
   consentChanged: [{ roomId: string; peerId: string; analysisConsent: boolean }];
+  /** Session participants only (peers with a verified invite): the analyzer's roster. */
+  participantJoined: [RosterParticipant];
+  participantLeft: [{ roomId: string; peerId: string }];
 }
 
 export class AnalysisFeed extends EventEmitter<AnalysisFeedEvents> {}

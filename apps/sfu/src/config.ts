@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { MIN_ANALYZER_TOKEN_LENGTH, envBool, envInt, envString, loadConfig } from '@moodroom/shared';
+import { MIN_ANALYZER_TOKEN_LENGTH, MIN_SESSION_SECRET_LENGTH, envBool, envInt, envString, loadConfig, parseOriginList, DEFAULT_DASHBOARD_ORIGINS } from '@moodroom/shared';
 
 /**
  * The SFU's configuration: environment variables with embedded defaults (documented in
@@ -11,7 +11,7 @@ export const sfuEnvSchema = z.object({
   SFU_HOST: envString('0.0.0.0'),
   SFU_PORT: envInt(4000, 0, 65535),
   /** Comma-separated browser origins allowed to open the signalling socket. */
-  SFU_CORS_ORIGINS: envString('http://localhost:3000,http://127.0.0.1:3000'),
+  SFU_CORS_ORIGINS: envString(DEFAULT_DASHBOARD_ORIGINS),
   /** mediasoup workers (one process each); 0 = one per CPU core. */
   SFU_WORKERS: envInt(0, 0, 256),
   SFU_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
@@ -43,6 +43,14 @@ export const sfuEnvSchema = z.object({
     .string()
     .default('')
     .refine((t) => t === '' || t.length >= MIN_ANALYZER_TOKEN_LENGTH, `at least ${MIN_ANALYZER_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 32\`), or unset to disable the analyzer link`),
+  /**
+   * Verifies facilitated sessions' invite links (the same value as the analyzer's, which issues
+   * them). Unset: every room is a plain call and nobody is analysed.
+   */
+  SESSION_SECRET: z
+    .string()
+    .default('')
+    .refine((t) => t === '' || t.length >= MIN_SESSION_SECRET_LENGTH, `at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. \`openssl rand -hex 32\`), the same as the analyzer's`),
   SFU_ANALYZER_MAX_TRANSPORTS: envInt(500, 1, 100_000),
   SFU_ANALYZER_MAX_CONSUMERS: envInt(500, 1, 100_000),
 });
@@ -65,6 +73,8 @@ export interface SfuConfig {
   limits: { peersPerRoom: number; transportsPerPeer: number; producersPerPeer: number; consumersPerPeer: number };
   /** The analyzer link: token undefined = disabled; limits per analyzer connection. */
   analyzer: { token: string | undefined; maxTransports: number; maxConsumers: number };
+  /** Verifies invite links; undefined = no facilitated sessions (no analysis). */
+  sessionSecret: string | undefined;
   emptyRoomGraceMs: number;
   logLevel: SfuEnv['SFU_LOG_LEVEL'];
 }
@@ -81,19 +91,8 @@ export function detectAnnouncedAddress(interfaces: Interfaces): string {
   return '127.0.0.1';
 }
 
-export function parseOrigins(value: string): string[] {
-  const origins = value
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  for (const o of origins) {
-    // "*" would let any website drive a visitor's browser into rooms: refuse it explicitly.
-    if (o === '*') throw new Error('SFU_CORS_ORIGINS: "*" is not allowed; list the dashboard origin(s), e.g. https://moodroom.example.org');
-    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new Error(`SFU_CORS_ORIGINS: "${o}" is not an origin like http://localhost:3000`);
-  }
-  if (origins.length === 0) throw new Error('SFU_CORS_ORIGINS: at least one origin is required');
-  return origins;
-}
+/** SFU_CORS_ORIGINS → origins (the shared rules: no "*", real origins only). */
+export const parseOrigins = (value: string): string[] => parseOriginList('SFU_CORS_ORIGINS', value);
 
 /** Pure: environment → config. `cores` and `interfaces` are injectable for tests. */
 export function configFromEnv(
@@ -128,6 +127,7 @@ export function configFromEnv(
       consumersPerPeer: e.SFU_MAX_CONSUMERS_PER_PEER,
     },
     analyzer: { token: e.ANALYZER_SERVICE_TOKEN || undefined, maxTransports: e.SFU_ANALYZER_MAX_TRANSPORTS, maxConsumers: e.SFU_ANALYZER_MAX_CONSUMERS },
+    sessionSecret: e.SESSION_SECRET || undefined,
     emptyRoomGraceMs: e.SFU_EMPTY_ROOM_GRACE_MS,
     logLevel: e.SFU_LOG_LEVEL,
   };

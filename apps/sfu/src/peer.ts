@@ -1,5 +1,13 @@
 import type { types } from 'mediasoup';
-import type { MediaSource, ProducerInfo, ServerEventName, ServerEventPayload } from '@moodroom/shared';
+import { AckableError, type MediaSource, type ProducerInfo, type ServerEventName, type ServerEventPayload } from '@moodroom/shared';
+
+/** What a verified invite says about the session (signalling's join response carries it back). */
+export interface PeerSession {
+  title: string;
+  purpose: string;
+  analysisEnabled: boolean;
+  retentionDays: number;
+}
 
 export type Notify = <E extends ServerEventName>(event: E, payload: ServerEventPayload<E>) => void;
 
@@ -22,13 +30,36 @@ export class Peer {
   readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
   private isClosed = false;
 
+  /** Whether this peer is analysed: only ever true when `session` allows analysis. */
+  private consent: boolean;
+
   constructor(
     readonly id: string,
     readonly displayName: string,
-    public analysisConsent: boolean,
+    analysisConsent: boolean,
     /** Sends a server event to this peer's socket. */
     readonly notify: Notify,
-  ) {}
+    /** The facilitated session from the peer's verified invite; null in a plain call. */
+    readonly session: PeerSession | null = null,
+  ) {
+    this.consent = analysisConsent && this.analysisAllowed;
+  }
+
+  /** A session participant whose session has analysis on: the only kind of peer that can consent. */
+  get analysisAllowed(): boolean {
+    return this.session?.analysisEnabled === true;
+  }
+
+  get analysisConsent(): boolean {
+    return this.consent;
+  }
+
+  set analysisConsent(value: boolean) {
+    if (value && !this.analysisAllowed) {
+      throw new AckableError('FORBIDDEN', this.session ? 'this session has emotion analysis turned off' : 'this call is not a facilitated session: nobody is analysed here (join with an invite link)');
+    }
+    this.consent = value;
+  }
 
   get closed(): boolean {
     return this.isClosed;

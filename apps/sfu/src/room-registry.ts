@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { AckableError, type PeerInfo } from '@moodroom/shared';
+import { AckableError, type PeerInfo, type RosterParticipant } from '@moodroom/shared';
 import type { AnalysisCamera, AnalysisFeed } from './analysis-feed.ts';
 import type { SfuConfig } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -46,6 +46,11 @@ export class RoomRegistry {
     let n = 0;
     for (const room of this.rooms.values()) n += room.peers.size;
     return n;
+  }
+
+  /** Every facilitated-session participant in every room (the analyzer link's roster snapshot). */
+  roster(): RosterParticipant[] {
+    return [...this.rooms.values()].flatMap((room) => room.roster);
   }
 
   /** Every analysable camera across rooms: the analyzer's starting state (see analysis-feed.ts). */

@@ -5,6 +5,7 @@ import {
   type MediaKind,
   type MediaSource,
   type PeerInfo,
+  type RosterParticipant,
   type ServerEventName,
   type ServerEventPayload,
 } from '@moodroom/shared';
@@ -75,6 +76,7 @@ export class Room {
     const others = [...this.peers.values()].map((p) => ({ peerId: p.id, displayName: p.displayName, producers: p.producerInfos() }));
     this.peers.set(peer.id, peer);
     this.broadcast(peer.id, 'peerJoined', { peerId: peer.id, displayName: peer.displayName });
+    if (peer.session) this.options.feed.emit('participantJoined', this.rosterEntry(peer));
     this.log.info({ peerId: peer.id, peers: this.peers.size }, 'peer joined');
     return others;
   }
@@ -86,6 +88,7 @@ export class Room {
     peer.close();
     this.broadcast(peer.id, 'peerLeft', { peerId: peer.id });
     this.syncAnalysis('left');
+    if (peer.session) this.options.feed.emit('participantLeft', { roomId: this.id, peerId: peer.id });
     this.log.info({ peerId: peer.id, peers: this.peers.size }, 'peer left');
   }
 
@@ -251,9 +254,18 @@ export class Room {
     await clientParamsCall(() => consumer.setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer }));
   }
 
+  /** The session participants in this room (what the analyzer's roster holds). */
+  get roster(): RosterParticipant[] {
+    return [...this.peers.values()].filter((p) => p.session).map((p) => this.rosterEntry(p));
+  }
+
+  private rosterEntry(peer: Peer): RosterParticipant {
+    return { roomId: this.id, peerId: peer.id, displayName: peer.displayName, analysisConsent: peer.analysisConsent };
+  }
+
   setAnalysisConsent(peer: Peer, analysisConsent: boolean): void {
     if (peer.analysisConsent === analysisConsent) return;
-    peer.analysisConsent = analysisConsent;
+    peer.analysisConsent = analysisConsent; // throws FORBIDDEN where the session does not allow analysis
     this.options.feed.emit('consentChanged', { roomId: this.id, peerId: peer.id, analysisConsent });
     this.syncAnalysis('consent-withdrawn');
     this.log.info({ peerId: peer.id, analysisConsent }, 'analysis consent changed');
@@ -271,6 +283,7 @@ export class Room {
       for (const peer of evicted) peer.close();
       this.currentRouter = router;
       this.syncAnalysis('room-reset');
+      for (const peer of evicted) if (peer.session) this.options.feed.emit('participantLeft', { roomId: this.id, peerId: peer.id });
       for (const peer of evicted) peer.notify('roomReset', { roomId: this.id, reason });
       this.log.warn({ evicted: evicted.length, routerId: router.id }, 'room reset onto a new router');
     } finally {
@@ -282,9 +295,11 @@ export class Room {
     if (this.isClosed) return;
     this.isClosed = true;
     this.resetting = true;
-    for (const peer of this.peers.values()) peer.close();
+    const evicted = [...this.peers.values()];
+    for (const peer of evicted) peer.close();
     this.peers.clear();
     this.syncAnalysis('room-closed');
+    for (const peer of evicted) if (peer.session) this.options.feed.emit('participantLeft', { roomId: this.id, peerId: peer.id });
     this.router.close();
     this.log.info('room closed');
   }

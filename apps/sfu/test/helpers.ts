@@ -12,6 +12,7 @@ import {
   type ClientEventName,
   type ClientResponse,
 } from '@moodroom/shared';
+import { signSessionToken } from '@moodroom/shared/session-token';
 import { configFromEnv, type SfuConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { createSfu, type Sfu } from '../src/sfu.ts';
@@ -36,6 +37,7 @@ export async function startSfu(env: Record<string, string> = {}): Promise<TestSf
     SFU_RTC_MAX_PORT: String(base + 99),
     SFU_EMPTY_ROOM_GRACE_MS: '0',
     SFU_LOG_LEVEL: process.env.SFU_TEST_LOG_LEVEL ?? 'silent',
+    SESSION_SECRET: TEST_SESSION_SECRET,
     ...env,
   });
   const sfu = await createSfu(config, createLogger(config.logLevel));
@@ -156,9 +158,21 @@ export const browserRtpCapabilities = {
   ],
 };
 
-/** Joins `roomId` and opens a connected transport in each direction. */
-export async function joinWithTransports(socket: Socket, roomId: string, displayName: string, analysisConsent = false) {
-  const joined = await call(socket, 'join', { roomId, displayName, analysisConsent });
+export const TEST_SESSION_SECRET = 'test-session-secret-0123456789';
+
+/** A participant invite to the facilitated session `roomId`, as the analyzer issues them. */
+export function inviteFor(roomId: string, options: { analysis?: boolean; role?: 'participant' | 'facilitator'; secret?: string } = {}): string {
+  return signSessionToken(options.secret ?? TEST_SESSION_SECRET, {
+    v: 1, sid: roomId, role: options.role ?? 'participant', title: `Session ${roomId}`, purpose: 'tests', analysis: options.analysis ?? true, retentionDays: 30, iat: Date.now(),
+  });
+}
+
+/**
+ * Joins `roomId` as a participant of a facilitated session with analysis on (an invite), or as a
+ * plain-call peer with `invite: null`, and opens a connected transport in each direction.
+ */
+export async function joinWithTransports(socket: Socket, roomId: string, displayName: string, analysisConsent = false, invite: string | null = inviteFor(roomId)) {
+  const joined = await call(socket, 'join', { roomId, displayName, analysisConsent, ...(invite ? { invite } : {}) });
   const send = await call(socket, 'createTransport', { direction: 'send' });
   await call(socket, 'connectTransport', { transportId: send.id, dtlsParameters });
   const recv = await call(socket, 'createTransport', { direction: 'recv' });
@@ -174,10 +188,12 @@ export const TEST_ANALYZER_TOKEN = 'test-analyzer-token-0123456789abcdef';
  * Connects to /analyzer like the analyzer service does. Resolves once connected with the socket
  * and every SFU → analyzer event seen so far and later (the snapshot arrives right at connect).
  */
+const ROSTER_EVENTS = new Set(['rosterSnapshot', 'participantJoined', 'participantLeft', 'consentChanged']);
+
 export async function analyzerClient(
   t: TestSfu,
   options: { token?: string | null; extraHeaders?: Record<string, string> } = {},
-): Promise<{ socket: Socket; events: { event: string; payload: unknown }[] }> {
+): Promise<{ socket: Socket; events: { event: string; payload: unknown }[]; roster: { event: string; payload: unknown }[] }> {
   const token = options.token === undefined ? TEST_ANALYZER_TOKEN : options.token;
   const socket = connect(`${t.url}${ANALYZER_NAMESPACE}`, {
     transports: ['websocket'],
@@ -188,16 +204,18 @@ export async function analyzerClient(
   });
   t.clients.push(socket);
   const events: { event: string; payload: unknown }[] = [];
+  const roster: { event: string; payload: unknown }[] = [];
   socket.onAny((event: string, payload: unknown) => {
     const schema = AnalyzerEvents[event as AnalyzerEventName];
-    // Every event the SFU sends must keep the protocol.
-    events.push({ event, payload: schema ? schema.parse(payload) : payload });
+    // Every event the SFU sends must keep the protocol. Roster events go to their own list, so
+    // camera tests read like the camera protocol.
+    (ROSTER_EVENTS.has(event) ? roster : events).push({ event, payload: schema ? schema.parse(payload) : payload });
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(error));
   });
-  return { socket, events };
+  return { socket, events, roster };
 }
 
 export async function analyzerRequest<E extends AnalyzerRequestName>(socket: Socket, event: E, payload?: unknown): Promise<Ack<AnalyzerResponse<E>>> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emotionProbsSchema, emotionSchema } from './emotions.ts';
 import { idSchema } from './signalling.ts';
+import { rosterEntrySchema, sessionInfoSchema } from './sessions.ts';
 
 /**
  * What the analyzer produces and publishes: one EmotionSample per analysed window per
@@ -116,8 +117,16 @@ export type AnalyticsEventPayload<E extends AnalyticsEventName> = z.infer<(typeo
 
 /** Dashboard → server events (payload, ack); the ack receives Ack<response>. */
 export const AnalyticsClientEvents = {
-  /** Start receiving one session's events. */
-  subscribe: { request: z.object({ sessionId: idSchema }), response: z.object({ sessionId: idSchema }) },
+  /**
+   * Start receiving one session's events (only the session of the facilitator token the socket
+   * connected with). The answer catches a dashboard up: the session, its roster and the samples
+   * of the last `historyMs` (default 5 minutes, at most 30).
+   */
+  subscribe: {
+    request: z.object({ sessionId: idSchema, historyMs: z.number().int().min(0).max(30 * 60_000).optional() }),
+    response: z.object({ sessionId: idSchema, session: sessionInfoSchema, participants: z.array(rosterEntrySchema), recentSamples: z.array(emotionSampleSchema) }),
+  },
   unsubscribe: { request: z.object({ sessionId: idSchema }), response: z.object({}) },
 } as const;
 export type AnalyticsClientEventName = keyof typeof AnalyticsClientEvents;
+export type AnalyticsClientResponse<E extends AnalyticsClientEventName> = z.infer<(typeof AnalyticsClientEvents)[E]['response']>;

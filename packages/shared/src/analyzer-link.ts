@@ -19,8 +19,9 @@ import {
  * the ack receives an `Ack` (ack.ts); SFU → analyzer events are plain emits. Both sides parse every
  * payload with these schemas.
  *
- * Privacy: events carry ids only (room, peer, producer). Display names stay with the session
- * (dashboard ↔ SFU); the analyzer stores samples keyed by ids and never needs a name.
+ * Privacy: camera events carry ids only (room, peer, producer). The roster events name the
+ * participants of facilitated sessions only (peers who joined with a valid invite, sessions.ts), so
+ * their facilitator's dashboard and report can say who is who; plain calls never reach the analyzer.
  */
 
 export const ANALYZER_NAMESPACE = '/analyzer';
@@ -51,6 +52,16 @@ export const CAMERA_UNAVAILABLE_REASONS = [
 ] as const;
 export const cameraUnavailableReasonSchema = z.enum(CAMERA_UNAVAILABLE_REASONS);
 export type CameraUnavailableReason = z.infer<typeof cameraUnavailableReasonSchema>;
+
+/** A participant of a facilitated session (joined with a valid invite), as the analyzer sees them. */
+export const rosterParticipantSchema = z.object({
+  roomId: roomIdSchema,
+  peerId: idSchema,
+  displayName: z.string().max(64),
+  /** Effective consent: asked for by the participant AND allowed by the session. */
+  analysisConsent: z.boolean(),
+});
+export type RosterParticipant = z.infer<typeof rosterParticipantSchema>;
 
 // ---- analyzer → SFU --------------------------------------------------------------------------
 
@@ -122,6 +133,11 @@ export type AnalyzerResponse<E extends AnalyzerRequestName> = z.infer<(typeof An
 // ---- SFU → analyzer --------------------------------------------------------------------------
 
 export const AnalyzerEvents = {
+  /** Sent once right after every (re)connection, before cameraSnapshot: every session participant now. */
+  rosterSnapshot: z.object({ participants: z.array(rosterParticipantSchema) }),
+  participantJoined: rosterParticipantSchema,
+  participantLeft: z.object({ roomId: roomIdSchema, peerId: idSchema }),
+  consentChanged: z.object({ roomId: roomIdSchema, peerId: idSchema, analysisConsent: z.boolean() }),
   /** Sent once right after every (re)connection: the complete current set; replaces what the analyzer knew. */
   cameraSnapshot: z.object({ cameras: z.array(analysableCameraSchema) }),
   cameraAvailable: analysableCameraSchema,

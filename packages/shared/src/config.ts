@@ -23,3 +23,23 @@ export const envBool = (def: boolean) =>
     .default(def ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 export const envString = (def: string) => z.string().min(1).default(def);
+
+/**
+ * A comma-separated list of browser origins allowed to call a service (CORS). "*" is refused:
+ * it would let any website drive a visitor's browser into rooms or a facilitator's data.
+ */
+export function parseOriginList(variable: string, value: string): string[] {
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const o of origins) {
+    if (o === '*') throw new Error(`${variable}: "*" is not allowed; list the dashboard origin(s), e.g. https://moodroom.example.org`);
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new Error(`${variable}: "${o}" is not an origin like http://localhost:3000`);
+  }
+  if (origins.length === 0) throw new Error(`${variable}: at least one origin is required`);
+  return origins;
+}
+
+/** Where the dashboard runs on a developer machine: the default allowed origin of the SFU and the analyzer. */
+export const DEFAULT_DASHBOARD_ORIGINS = 'http://localhost:3000,http://127.0.0.1:3000';

@@ -7,3 +7,6 @@ export * from './frames.ts';
 export * from './analyzer-link.ts';
 export * from './sample-csv.ts';
 export * from './signalling-client.ts';
+export * from './sessions.ts';
+export * from './mood.ts';
+export * from './report.ts';

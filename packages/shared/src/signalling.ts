@@ -90,6 +90,11 @@ export const joinRequestSchema = z.object({
    * forwarded to the analyzer unless the participant said yes.
    */
   analysisConsent: z.boolean().default(false),
+  /**
+   * The participant token of a facilitated session (the invite link's `#invite=`). Without one the
+   * room is a plain call and nobody in it is analysed, whatever analysisConsent says.
+   */
+  invite: z.string().min(1).max(4096).optional(),
 });
 export type JoinRequest = z.input<typeof joinRequestSchema>;
 
@@ -114,6 +119,10 @@ export const joinResponseSchema = z.object({
   roomId: roomIdSchema,
   routerRtpCapabilities: rtpCapabilitiesSchema,
   peers: z.array(peerInfoSchema),
+  /** The facilitated session this call belongs to (from the verified invite); null for a plain call. */
+  session: z.object({ title: z.string(), purpose: z.string(), analysisEnabled: z.boolean(), retentionDays: z.number().int() }).nullable().default(null),
+  /** Whether this participant is analysed now (consent asked for AND allowed by the session). */
+  analysisConsent: z.boolean().default(false),
 });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
 

@@ -5,18 +5,33 @@ import {
   AnalyticsEvents,
   badRequest,
   DASHBOARD_NAMESPACE,
+  fail,
   ok,
+  type Ack,
   type AckCallback,
   type AnalyticsClientEventName,
+  type AnalyticsClientResponse,
   type AnalyticsEventName,
   type AnalyticsEventPayload,
 } from '@moodroom/shared';
 
-/** socket.io middleware for the dashboard namespace: the seam where auth/roles plug in later. */
+/** socket.io middleware for the dashboard namespace (extra checks, e.g. rate limits). */
 export type DashboardMiddleware = (socket: Socket, next: (err?: Error) => void) => void;
 
+/** The facilitator's session for a connection's token, or why it is refused (the message says what to do). */
+export type DashboardAccess = (token: unknown) => { ok: true; sessionId: string } | { ok: false; code: string; message: string };
+
+export type SubscribeSnapshot = (sessionId: string, historyMs: number) => Promise<Omit<AnalyticsClientResponse<'subscribe'>, 'sessionId'> | null>;
+
 export interface DashboardServerOptions {
-  /** Runs on every dashboard connection before it is accepted (authentication, roles). */
+  /**
+   * Decides who may connect: the holder of a session's facilitator token, for that session only.
+   * Every connection is refused without it (participants never receive emotion data).
+   */
+  access?: DashboardAccess;
+  /** What a new subscriber catches up with: the session, its roster, recent samples. */
+  snapshot?: SubscribeSnapshot;
+  /** Runs on every dashboard connection after access was granted. */
   middleware?: DashboardMiddleware[];
   /** CORS origins allowed for browser dashboards. */
   corsOrigin?: string | string[];
@@ -40,15 +55,28 @@ export class DashboardPublisher {
     // Nothing is served on the default namespace.
     this.io.of('/').use((_socket, next) => next(new Error(`connect to the ${DASHBOARD_NAMESPACE} namespace`)));
     this.nsp = this.io.of(DASHBOARD_NAMESPACE);
+    this.nsp.use((socket, next) => {
+      const access = options.access?.(socket.handshake.auth?.['token']) ?? { ok: false as const, code: 'UNAVAILABLE', message: 'this analyzer has no session access configured (SESSION_SECRET): no dashboard can connect' };
+      if (!access.ok) {
+        options.onLog?.(`dashboard connection refused (${access.code}) from ${socket.handshake.address}`);
+        return next(Object.assign(new Error(access.message), { data: { code: access.code } }));
+      }
+      socket.data.sessionId = access.sessionId;
+      next();
+    });
     for (const m of options.middleware ?? []) this.nsp.use(m);
     this.nsp.on('connection', (socket) => {
-      this.handle(socket, 'subscribe', async ({ sessionId }) => {
+      this.handle(socket, 'subscribe', async ({ sessionId, historyMs }) => {
+        // A facilitator link opens its own session, no other.
+        if (sessionId !== socket.data.sessionId) return fail('FORBIDDEN', 'this facilitator link belongs to another session');
+        const snapshot = options.snapshot ? await options.snapshot(sessionId, historyMs ?? 5 * 60_000) : null;
+        if (!snapshot) return fail('NOT_FOUND', 'this session has no data: it was deleted, or its retention period has passed');
         await socket.join(sessionRoom(sessionId));
-        return { sessionId };
+        return ok({ sessionId, ...snapshot });
       });
       this.handle(socket, 'unsubscribe', async ({ sessionId }) => {
         await socket.leave(sessionRoom(sessionId));
-        return {};
+        return ok({});
       });
     });
   }
@@ -74,13 +102,18 @@ export class DashboardPublisher {
   private handle<E extends AnalyticsClientEventName>(
     socket: Socket,
     event: E,
-    handler: (request: (typeof AnalyticsClientEvents)[E]['request']['_output']) => Promise<unknown>,
+    handler: (request: (typeof AnalyticsClientEvents)[E]['request']['_output']) => Promise<Ack<unknown>>,
   ): void {
     const listener = async (payload: unknown, ack: unknown) => {
       const reply: AckCallback<unknown> = typeof ack === 'function' ? (ack as AckCallback<unknown>) : () => {};
       const parsed = AnalyticsClientEvents[event].request.safeParse(payload);
       if (!parsed.success) return reply(badRequest(event, parsed.error));
-      reply(ok(await handler(parsed.data)));
+      try {
+        reply(await handler(parsed.data));
+      } catch (error) {
+        this.options.onLog?.(`dashboard "${event}" failed: ${error instanceof Error ? error.message : error}`);
+        reply(fail('INTERNAL', `"${event}" failed on the analyzer; its log says why`));
+      }
     };
     socket.on(event as string, listener as (...args: unknown[]) => void);
   }

@@ -12,6 +12,7 @@ import {
   type AnalyzerResponse,
   type ErrorCode,
   type PreferredLayers,
+  type RosterParticipant,
   type TransportOptions,
   type dtlsParametersSchema,
   type rtpCapabilitiesSchema,
@@ -37,6 +38,12 @@ export interface SfuLinkOptions {
   onLog?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
+export type RosterEvent =
+  | { type: 'snapshot'; participants: RosterParticipant[] }
+  | { type: 'joined'; participant: RosterParticipant }
+  | { type: 'consent'; roomId: string; peerId: string; analysisConsent: boolean }
+  | { type: 'left'; roomId: string; peerId: string };
+
 export type SfuLinkState =
   | { status: 'connecting' }
   | { status: 'connected' }
@@ -54,6 +61,12 @@ export interface SfuLink {
    */
   readonly cameras$: Observable<CameraChange>;
   readonly state$: Observable<SfuLinkState>;
+  /**
+   * Session participants (names and consent) as the SFU reports them: a snapshot on every
+   * (re)connection, then joins, consent changes and leaves. Hot: subscribe before connecting matters little,
+   * since every reconnection starts with a snapshot.
+   */
+  readonly roster$: Observable<RosterEvent>;
   /** The SFU closed one of our consumers (camera no longer analysable, room reset). */
   readonly consumerClosed$: Observable<AnalyzerEventPayload<'consumerClosed'>>;
   /** The SFU closed one of our transports (its room's router went away). */
@@ -104,6 +117,7 @@ export function connectToSfu(options: SfuLinkOptions): SfuLink {
   const synced$ = new BehaviorSubject<boolean>(false);
   const consumerClosed$ = new Subject<AnalyzerEventPayload<'consumerClosed'>>();
   const transportClosed$ = new Subject<AnalyzerEventPayload<'transportClosed'>>();
+  const roster$ = new Subject<RosterEvent>();
 
   const apply = (result: { next: CameraSet; changes: CameraChange[] }) => {
     cameras = result.next;
@@ -152,6 +166,10 @@ export function connectToSfu(options: SfuLinkOptions): SfuLink {
       state$.next({ status: 'disconnected', reason: error.message });
     }
   });
+  on('rosterSnapshot', ({ participants }) => roster$.next({ type: 'snapshot', participants }));
+  on('participantJoined', (participant) => roster$.next({ type: 'joined', participant }));
+  on('consentChanged', (change) => roster$.next({ type: 'consent', ...change }));
+  on('participantLeft', (left) => roster$.next({ type: 'left', ...left }));
   on('cameraSnapshot', ({ cameras: list }) => {
     apply(applySnapshot(cameras, list));
     synced$.next(true);
@@ -169,6 +187,7 @@ export function connectToSfu(options: SfuLinkOptions): SfuLink {
       return changes$.subscribe(subscriber);
     }),
     state$: state$.asObservable(),
+    roster$: roster$.asObservable(),
     consumerClosed$: consumerClosed$.asObservable(),
     transportClosed$: transportClosed$.asObservable(),
     cameras: () => [...cameras.values()],
@@ -202,7 +221,7 @@ export function connectToSfu(options: SfuLinkOptions): SfuLink {
       clearTimeout(retryTimer);
       socket.disconnect();
       state$.next({ status: 'closed' });
-      for (const s of [changes$, state$, synced$, consumerClosed$, transportClosed$]) s.complete();
+      for (const s of [changes$, state$, synced$, roster$, consumerClosed$, transportClosed$]) s.complete();
     },
   };
 }

@@ -9,7 +9,14 @@ export interface SessionRecord {
   sessionId: string;
   roomId: string;
   startedAt: number;
+  /** When its last participant left; null while someone is in (or nobody came yet). */
   endedAt: number | null;
+  /** What the facilitator called it and what the estimates are for (shown to participants). */
+  title: string;
+  purpose: string;
+  analysisEnabled: boolean;
+  /** Days its data is kept after it ended; null: only the analyzer-wide ANALYZER_RETENTION_DAYS applies. */
+  retentionDays: number | null;
 }
 
 export interface ParticipantRecord {
@@ -38,8 +45,10 @@ export interface SampleQuery {
 }
 
 export interface AnalyticsRepository {
-  /** Creates the session, or updates its room/end time when it exists. */
+  /** Creates the session, or updates its room/end time when it exists (title, purpose, analysis and retention never change). */
   upsertSession(session: SessionRecord): Promise<void>;
+  /** Sets (or clears) the end time of an existing session. */
+  setSessionEnded(sessionId: string, endedAt: number | null): Promise<void>;
   getSession(sessionId: string): Promise<SessionRecord | null>;
   upsertParticipant(participant: ParticipantRecord): Promise<void>;
   listParticipants(sessionId: string): Promise<ParticipantRecord[]>;
@@ -59,5 +68,7 @@ export interface AnalyticsRepository {
    * participants) that ended before `ts`. Returns what was deleted.
    */
   deleteOlderThan(ts: number): Promise<{ samples: number; consentEvents: number; sessions: number }>;
+  /** Per-session retention: erases sessions whose own retentionDays have passed since they ended. */
+  deleteExpiredSessions(now: number): Promise<{ sessions: number }>;
   close(): Promise<void>;
 }

@@ -9,7 +9,11 @@ CREATE TABLE IF NOT EXISTS sessions (
   session_id TEXT PRIMARY KEY,
   room_id TEXT NOT NULL,
   started_at INTEGER NOT NULL,
-  ended_at INTEGER
+  ended_at INTEGER,
+  title TEXT NOT NULL DEFAULT '',
+  purpose TEXT NOT NULL DEFAULT '',
+  analysis_enabled INTEGER NOT NULL DEFAULT 1,
+  retention_days INTEGER
 );
 CREATE TABLE IF NOT EXISTS participants (
   session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
@@ -76,6 +80,7 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    migrateSessionsTable(this.db);
     const cols = ['session_id', 'participant_id', 't', 'window_start', ...EMOTIONS.map((e) => `p_${e}`), 'dominant', 'valence', 'face_present', 'face_count', 'quality', 'model'];
     this.insertSample = this.db.prepare(
       `INSERT INTO samples (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')}) ON CONFLICT (session_id, participant_id, t) DO NOTHING`,
@@ -85,17 +90,30 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository {
   async upsertSession(s: SessionRecord): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO sessions (session_id, room_id, started_at, ended_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO sessions (session_id, room_id, started_at, ended_at, title, purpose, analysis_enabled, retention_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_id) DO UPDATE SET room_id = excluded.room_id, ended_at = excluded.ended_at`,
       )
-      .run(s.sessionId, s.roomId, s.startedAt, s.endedAt);
+      .run(s.sessionId, s.roomId, s.startedAt, s.endedAt, s.title, s.purpose, s.analysisEnabled ? 1 : 0, s.retentionDays);
+  }
+
+  async setSessionEnded(sessionId: string, endedAt: number | null): Promise<void> {
+    this.db.prepare('UPDATE sessions SET ended_at = ? WHERE session_id = ?').run(endedAt, sessionId);
   }
 
   async getSession(sessionId: string): Promise<SessionRecord | null> {
-    const row = this.db.prepare('SELECT session_id, room_id, started_at, ended_at FROM sessions WHERE session_id = ?').get(sessionId) as
-      | { session_id: string; room_id: string; started_at: number; ended_at: number | null }
-      | undefined;
-    return row ? { sessionId: row.session_id, roomId: row.room_id, startedAt: row.started_at, endedAt: row.ended_at } : null;
+    const row = this.db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
+    return row
+      ? {
+          sessionId: row.session_id,
+          roomId: row.room_id,
+          startedAt: row.started_at,
+          endedAt: row.ended_at,
+          title: row.title,
+          purpose: row.purpose,
+          analysisEnabled: row.analysis_enabled === 1,
+          retentionDays: row.retention_days,
+        }
+      : null;
   }
 
   async upsertParticipant(p: ParticipantRecord): Promise<void> {
@@ -163,9 +181,40 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository {
     }))();
   }
 
+  async deleteExpiredSessions(now: number): Promise<{ sessions: number }> {
+    const expired = this.db
+      .prepare('SELECT session_id FROM sessions WHERE ended_at IS NOT NULL AND retention_days IS NOT NULL AND ended_at + retention_days * 86400000 < ?')
+      .all(now) as { session_id: string }[];
+    for (const { session_id } of expired) await this.deleteSession(session_id);
+    return { sessions: expired.length };
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+interface SessionRow {
+  session_id: string;
+  room_id: string;
+  started_at: number;
+  ended_at: number | null;
+  title: string;
+  purpose: string;
+  analysis_enabled: number;
+  retention_days: number | null;
+}
+
+/** Databases written before sessions had titles get the new columns (CREATE TABLE IF NOT EXISTS leaves them as they were). */
+function migrateSessionsTable(db: Database.Database): void {
+  const have = new Set((db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[]).map((c) => c.name));
+  const columns: [string, string][] = [
+    ['title', "TEXT NOT NULL DEFAULT ''"],
+    ['purpose', "TEXT NOT NULL DEFAULT ''"],
+    ['analysis_enabled', 'INTEGER NOT NULL DEFAULT 1'],
+    ['retention_days', 'INTEGER'],
+  ];
+  for (const [name, type] of columns) if (!have.has(name)) db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${type}`);
 }
 
 function toRow(s: EmotionSample): Record<string, unknown> {

@@ -1,10 +1,10 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { displayNameSchema, MAX_DISPLAY_NAME } from '@moodroom/shared';
+import { displayNameSchema, MAX_DISPLAY_NAME, readSessionTokenPayload, tokenFromHash, type SessionTokenPayload } from '@moodroom/shared';
 import { CallSession } from '../lib/call/session.ts';
 import { acquireLocalMedia, stopStream } from '../lib/call/local-media.ts';
-import { resolveSfuUrl } from '../lib/call/sfu-url.ts';
+import { resolveSfuUrl } from '../lib/service-url.ts';
 import type { CallState } from '../lib/call/state.ts';
 import { VideoView } from './MediaElements.tsx';
 import { RemoteTile, SelfTile } from './ParticipantTile.tsx';
@@ -34,9 +34,9 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
   const [nameError, setNameError] = useState<string | null>(null);
   const [micEnabled, setMicEnabled] = useState(true);
   const [cameraEnabled, setCameraEnabled] = useState(true);
-  // Opt-in: unticked until the participant ticks it, on every visit.
-  const [analysisConsent, setAnalysisConsent] = useState(false);
   const [session, setSession] = useState<CallSession | null>(null);
+  // The invite (a facilitated session) rides in the URL fragment, which never reaches a server log.
+  const [invite, setInvite] = useState<{ token: string; payload: SessionTokenPayload | null } | null>(null);
 
   const requestMedia = useCallback(async () => {
     setMedia({ kind: 'pending' });
@@ -46,6 +46,9 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
 
   useEffect(() => {
     setDisplayName(window.localStorage.getItem(NAME_KEY) ?? '');
+    const token = tokenFromHash(window.location.hash, 'invite');
+    // Shown for consent only; the SFU checks the signature when we join.
+    if (token) setInvite({ token, payload: readSessionTokenPayload(token) });
     void requestMedia();
   }, [requestMedia]);
 
@@ -70,8 +73,11 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
     };
   }, [session, stream]);
 
-  function join(event: FormEvent) {
+  // Which button submitted the form: consent is a choice made with the join, never a default.
+  function join(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    const analysisConsent = submitter?.value === 'allow';
     const parsed = displayNameSchema.safeParse(displayName);
     if (!parsed.success) {
       setNameError(parsed.error.issues[0]?.message ?? 'Enter your name');
@@ -86,17 +92,18 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
       micEnabled,
       cameraEnabled,
       analysisConsent,
+      invite: invite?.token ?? null,
     });
     setSession(s);
     s.start();
   }
+  const analysisOffered = invite?.payload?.analysis === true;
 
   if (session) {
     return (
       <Call
         session={session}
         stream={stream}
-        analysisConsent={analysisConsent}
         onRetry={() => setSession(null)}
         onMic={(on) => {
           setMicEnabled(on);
@@ -115,7 +122,7 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
     <div className="lobby">
       <section className="card preview-card" aria-labelledby="preview-heading">
         <h1 id="preview-heading">
-          Join <span className="room-name">{roomId}</span>
+          Join <span className="room-name">{invite?.payload?.title || roomId}</span>
         </h1>
         <div className="preview">
           {media.kind === 'ready' && cameraEnabled ? (
@@ -179,23 +186,35 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
               {nameError}
             </p>
           )}
-          <div className="consent">
-            <input
-              id="analysis-consent"
-              type="checkbox"
-              checked={analysisConsent}
-              onChange={(e) => setAnalysisConsent(e.target.checked)}
-              aria-describedby="analysis-consent-help"
-            />
-            <label htmlFor="analysis-consent">Allow emotion analysis of my camera</label>
+          {invite && !invite.payload && (
+            <p className="notice error" role="alert">
+              This invite link looks damaged: ask the facilitator to send it again. You can still try to join.
+            </p>
+          )}
+          {analysisOffered && invite?.payload ? (
+            <ConsentPanel session={invite.payload} />
+          ) : (
+            <p className="muted small" data-testid="no-analysis-note">
+              {invite?.payload ? 'Emotion analysis is turned off for this session: nobody is analysed.' : 'This is a plain video call: nobody is analysed.'}
+            </p>
+          )}
+          <div className="row">
+            {analysisOffered ? (
+              <>
+                {/* Decline first: pressing Enter submits with the first button, and Enter must never mean yes. */}
+                <button type="submit" name="consent" value="decline" className="button" disabled={media.kind === 'pending' || media.kind === 'failed'}>
+                  Join without analysis
+                </button>
+                <button type="submit" name="consent" value="allow" className="button primary" disabled={media.kind === 'pending' || media.kind === 'failed'}>
+                  Allow analysis and join
+                </button>
+              </>
+            ) : (
+              <button type="submit" className="button primary" disabled={media.kind === 'pending' || media.kind === 'failed'}>
+                Join call
+              </button>
+            )}
           </div>
-          <p id="analysis-consent-help" className="muted small">
-            The server estimates your facial expressions from your camera during the call (shown to the facilitator as
-            estimates); no video is stored, and you can join without it.
-          </p>
-          <button type="submit" className="button primary" disabled={media.kind === 'pending' || media.kind === 'failed'}>
-            Join call
-          </button>
         </form>
       </section>
     </div>
@@ -223,14 +242,12 @@ const STATUS_TEXT: Record<CallState['status'], string> = {
 function Call({
   session,
   stream,
-  analysisConsent,
   onRetry,
   onMic,
   onCamera,
 }: {
   session: CallSession;
   stream: MediaStream | null;
-  analysisConsent: boolean;
   onRetry: () => void;
   onMic: (on: boolean) => void;
   onCamera: (on: boolean) => void;
@@ -268,7 +285,8 @@ function Call({
           <span className="room-name">{state.roomId}</span>
           <span className="muted small">
             {' '}
-            · {count} {count === 1 ? 'person' : 'people'} · emotion analysis of your camera {analysisConsent ? 'on' : 'off'}
+            · {count} {count === 1 ? 'person' : 'people'}
+            {state.session ? ` · ${state.session.title}` : ''}
           </span>
         </h1>
         <p className={`status-pill ${state.status}`} role="status" data-testid="call-status" data-status={state.status}>
@@ -289,7 +307,14 @@ function Call({
           </button>
         </div>
       )}
-      {count === 1 && state.status === 'joined' && <p className="muted center">Waiting for others… share this page&apos;s address to invite them.</p>}
+      {state.session?.analysisEnabled && (
+        <p className="muted small center" data-testid="analysis-state" data-analysis={state.analysisConsent ? 'on' : 'off'}>
+          {state.analysisConsent
+            ? 'Emotion analysis of your camera is on: the facilitator sees estimates of your expressions (never your video stored). You can stop it at any time.'
+            : 'Emotion analysis of your camera is off: nothing about your expressions is estimated or stored.'}
+        </p>
+      )}
+      {count === 1 && state.status === 'joined' && <p className="muted center">Waiting for others… share the invite link to bring them in.</p>}
       <div className="controls" role="toolbar" aria-label="Call controls">
         {stream && stream.getAudioTracks().length > 0 && (
           <ToggleButton on={state.micEnabled} onChange={onMic} onText="Mute microphone" offText="Unmute microphone" />
@@ -297,10 +322,48 @@ function Call({
         {stream && stream.getVideoTracks().length > 0 && (
           <ToggleButton on={state.cameraEnabled} onChange={onCamera} onText="Turn camera off" offText="Turn camera on" />
         )}
+        {state.session?.analysisEnabled && (
+          <ToggleButton
+            on={state.analysisConsent}
+            onChange={(on) => void session.setAnalysisConsent(on)}
+            onText="Stop emotion analysis"
+            offText="Allow emotion analysis"
+          />
+        )}
         <button type="button" className="button danger" onClick={() => void session.leave()}>
           Leave
         </button>
       </div>
     </div>
+  );
+}
+
+/** What a participant agrees to, said before they choose (what, by whom, for how long, why). */
+function ConsentPanel({ session }: { session: SessionTokenPayload }) {
+  return (
+    <section className="consent-panel" aria-labelledby="consent-heading" data-testid="consent-panel">
+      <h3 id="consent-heading">Emotion analysis in “{session.title}”</h3>
+      <ul className="small">
+        <li>
+          <strong>What:</strong> while you allow it, this service&apos;s own server estimates your facial expressions from your camera (happy, sad,
+          neutral, angry, surprised, disgusted, fearful). These are estimates of visible expressions, not facts about how you feel. No video or
+          audio is stored.
+        </li>
+        <li>
+          <strong>Who sees it:</strong> only the facilitator of this session, on their dashboard and in their report. Other participants never
+          see anyone&apos;s estimates.
+        </li>
+        <li>
+          <strong>How long:</strong> the estimates are kept for {session.retentionDays} {session.retentionDays === 1 ? 'day' : 'days'} after the
+          session, then deleted; the facilitator can delete them sooner.
+        </li>
+        {session.purpose && (
+          <li>
+            <strong>Why:</strong> {session.purpose}
+          </li>
+        )}
+        <li>You can join without it, and stop it at any moment during the call.</li>
+      </ul>
+    </section>
   );
 }

@@ -77,6 +77,9 @@ export function attachAnalyzerLink(io: Server, options: AnalyzerLinkOptions): An
   });
 
   const broadcast = <E extends AnalyzerEventName>(event: E, payload: AnalyzerEventPayload<E>) => nsp.emit(event, payload);
+  feed.on('participantJoined', (participant) => broadcast('participantJoined', participant));
+  feed.on('participantLeft', (participant) => broadcast('participantLeft', participant));
+  feed.on('consentChanged', (change) => broadcast('consentChanged', change));
   feed.on('cameraAvailable', (camera) => broadcast('cameraAvailable', camera));
   feed.on('cameraUnavailable', (camera) => {
     broadcast('cameraUnavailable', camera);
@@ -89,6 +92,7 @@ export function attachAnalyzerLink(io: Server, options: AnalyzerLinkOptions): An
     const session = new AnalyzerSession(socket.id, registry, config, emit, socketLog);
     sessions.add(session);
     // Synchronous with registering the session: no feed event can fall between snapshot and stream.
+    emit('rosterSnapshot', { participants: registry.roster() });
     emit('cameraSnapshot', { cameras: registry.analysableCameras() });
     socketLog.info({ cameras: registry.analysableCameras().length }, 'analyzer connected');
     serveRequests(socket, AnalyzerRequests, handlers, session, socketLog);

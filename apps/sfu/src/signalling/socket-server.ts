@@ -12,6 +12,8 @@ export interface SignallingOptions {
   maxMessageBytes: number;
   registry: RoomRegistry;
   log: Logger;
+  /** Verifies invite links (facilitated sessions); undefined: plain calls only. */
+  sessionSecret?: string | undefined;
 }
 
 /** Browsers send an Origin header; only listed origins may connect. Non-browser clients send none. */
@@ -36,7 +38,7 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
       callback(null, allowed);
     },
   });
-  const handlers = createHandlers(registry);
+  const handlers = createHandlers(registry, options.sessionSecret);
 
   io.on('connection', (socket: Socket) => {
     const session: Session = { socketId: socket.id, emit: (event, payload) => socket.emit(event, payload) };

@@ -27,6 +27,8 @@ export interface CallSessionOptions {
   cameraEnabled?: boolean;
   /** Whether this participant agreed to emotion analysis of their camera (default: no). Sent on every (re)join. */
   analysisConsent?: boolean;
+  /** The invite of a facilitated session (the link's #invite=); without one this is a plain call. */
+  invite?: string | null;
   /** How long the first connection may take before the SFU is reported unreachable. */
   connectTimeoutMs?: number;
 }
@@ -64,8 +66,10 @@ export class CallSession {
   private readonly producers = new Map<MediaSource, Producer>();
   private readonly consumers = new Map<string, Consumer>();
   private cameraQueue: Promise<void> = Promise.resolve();
+  private analysisWanted: boolean;
 
   constructor(private readonly options: CallSessionOptions) {
+    this.analysisWanted = options.analysisConsent ?? false;
     this.state = {
       ...initialCallState(options.roomId, options.displayName),
       micEnabled: options.micEnabled ?? true,
@@ -168,13 +172,15 @@ export class CallSession {
       const joined = await signalling.request('join', {
         roomId: this.options.roomId,
         displayName: this.options.displayName,
-        // Opt-in only: without an explicit tick in the lobby nobody is analysed.
-        analysisConsent: this.options.analysisConsent ?? false,
+        // Opt-in only: without an explicit "Allow" in the lobby nobody is analysed. A rejoin keeps
+        // what the participant chose last (they may have withdrawn during the call).
+        analysisConsent: this.analysisWanted,
+        ...(this.options.invite ? { invite: this.options.invite } : {}),
       });
       if (gen !== this.generation) return;
       // Dispatch before any await: server events that follow the ack must land on this peer list.
       this.joinedOnce = true;
-      this.dispatch({ type: 'joined', selfPeerId: joined.peerId, peers: joined.peers });
+      this.dispatch({ type: 'joined', selfPeerId: joined.peerId, peers: joined.peers, session: joined.session, analysisConsent: joined.analysisConsent });
       this.flushDeferredEvents();
 
       await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as RtpCapabilities });
@@ -430,6 +436,23 @@ export class CallSession {
       await this.produceCamera(this.sendTransport, track, this.generation);
     }
     // Otherwise (reconnecting) the rejoin produces the live track.
+  }
+
+  /**
+   * Gives or withdraws consent during the call. Withdrawing takes effect at the SFU at once (the
+   * analyzer's consumer of our camera is closed before the ack); the UI follows the SFU's answer.
+   */
+  async setAnalysisConsent(analysisConsent: boolean): Promise<void> {
+    this.analysisWanted = analysisConsent;
+    const signalling = this.signalling;
+    if (!signalling || this.state.status !== 'joined') return;
+    try {
+      await signalling.request('setAnalysisConsent', { analysisConsent });
+      this.dispatch({ type: 'analysisConsent', analysisConsent });
+    } catch (error) {
+      this.analysisWanted = this.state.analysisConsent;
+      this.dispatch({ type: 'notice', message: `Could not change emotion analysis: ${error instanceof Error ? error.message : String(error)}` });
+    }
   }
 
   dismissNotice(): void {

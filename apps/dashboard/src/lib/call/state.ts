@@ -46,11 +46,23 @@ export interface CallState {
   notice: string | null;
   /** How many times we rejoined after a lost connection or a room reset. */
   rejoins: number;
+  /** The facilitated session (from the SFU's check of our invite); null in a plain call. */
+  session: JoinedSession | null;
+  /** Whether our camera is being analysed now, as the SFU confirmed it. */
+  analysisConsent: boolean;
+}
+
+export interface JoinedSession {
+  title: string;
+  purpose: string;
+  analysisEnabled: boolean;
+  retentionDays: number;
 }
 
 export type CallAction =
   | { type: 'connecting' }
-  | { type: 'joined'; selfPeerId: string; peers: PeerInfo[] }
+  | { type: 'joined'; selfPeerId: string; peers: PeerInfo[]; session?: JoinedSession | null; analysisConsent?: boolean }
+  | { type: 'analysisConsent'; analysisConsent: boolean }
   | { type: 'peerJoined'; peerId: string; displayName: string }
   | { type: 'peerLeft'; peerId: string }
   | { type: 'producerAdded'; peerId: string; producerId: string; kind: MediaKind; source: MediaSource; paused: boolean }
@@ -76,6 +88,8 @@ export function initialCallState(roomId: string, displayName: string): CallState
     error: null,
     notice: null,
     rejoins: 0,
+    session: null,
+    analysisConsent: false,
   };
 }
 
@@ -108,8 +122,10 @@ export function callReducer(state: CallState, action: CallAction): CallState {
         peers[p.peerId] = { peerId: p.peerId, displayName: p.displayName, media };
       }
       const rejoins = state.status === 'reconnecting' ? state.rejoins + 1 : state.rejoins;
-      return { ...state, status: 'joined', selfPeerId: action.selfPeerId, peers, error: null, rejoins };
+      return { ...state, status: 'joined', selfPeerId: action.selfPeerId, peers, error: null, rejoins, session: action.session ?? null, analysisConsent: action.analysisConsent ?? false };
     }
+    case 'analysisConsent':
+      return state.analysisConsent === action.analysisConsent ? state : { ...state, analysisConsent: action.analysisConsent };
     case 'peerJoined':
       if (action.peerId === state.selfPeerId || state.peers[action.peerId]) return state;
       return { ...state, peers: { ...state.peers, [action.peerId]: { peerId: action.peerId, displayName: action.displayName, media: {} } } };
