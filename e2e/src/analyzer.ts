@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createSessionResponseSchema, type CreateSessionRequest, type CreateSessionResponse } from '@moodroom/shared';
+import { createSessionViaApi, type CreateSessionRequest, type CreateSessionResponse } from '@moodroom/shared';
 import { analyzerDir, repoRoot } from './paths.ts';
 import { freePort, startProcess, waitForHttp, type ManagedProcess } from './processes.ts';
 import type { RunningServer } from './servers.ts';
@@ -14,16 +14,9 @@ export const newServiceToken = () => randomBytes(24).toString('hex');
 /** A fresh SESSION_SECRET: the analyzer signs session links with it, the SFU checks invites. */
 export const newSessionSecret = () => randomBytes(24).toString('hex');
 
-/** Creates a facilitated session through the analyzer's API (as the home page does). */
-export async function createSession(analyzerUrl: string, request: Partial<CreateSessionRequest> = {}): Promise<CreateSessionResponse> {
-  const res = await fetch(`${analyzerUrl}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'E2E session', analysisEnabled: true, ...request }),
-  });
-  if (res.status !== 201) throw new Error(`creating a session failed: ${res.status} ${await res.text()}`);
-  return createSessionResponseSchema.parse(await res.json());
-}
+/** Creates a facilitated session (analysis on unless said otherwise) through the analyzer's API. */
+export const createSession = (analyzerUrl: string, request: Partial<CreateSessionRequest> = {}): Promise<CreateSessionResponse> =>
+  createSessionViaApi(analyzerUrl, { title: 'E2E session', analysisEnabled: true, ...request });
 
 /** Throws (never skips) when a model or the windowed-model package is missing, saying how to get them. */
 export function assertAnalyzerModels(): void {

@@ -5,3 +5,4 @@ export * from './servers.ts';
 export * from './browser.ts';
 export * from './call-page.ts';
 export * from './analyzer.ts';
+export * from './stack.ts';

@@ -13,20 +13,16 @@ import {
   createSession,
   ensureFakeMedia,
   fetchMetric,
-  freePort,
   joinRoom,
   launchParticipant,
-  newServiceToken,
-  newSessionSecret,
-  startAnalyzer,
-  startDashboard,
-  startSfu,
   tileLocator,
   waitForRemoteVideo,
   waitForStatus,
   type Participant,
   type RunningAnalyzer,
   type RunningServer,
+  type Stack,
+  startStack,
 } from '../src/index.ts';
 
 // Issue 5's acceptance test, all real: a headless Chromium participant opens a facilitated
@@ -42,6 +38,7 @@ let dashboard: RunningServer | undefined;
 let analyzer: RunningAnalyzer | undefined;
 let facilitator: Socket | undefined;
 let dbDir: string | undefined;
+let stack: Stack | undefined;
 const participants: Participant[] = [];
 const samples: EmotionSample[] = [];
 /** The facilitated session (created through the analyzer's API); its id is the call's room. */
@@ -56,19 +53,8 @@ before(async () => {
   assertAnalyzerModels();
   mkdirSync(artifactsDir, { recursive: true });
   dbDir = mkdtempSync(path.join(tmpdir(), 'moodroom-e2e-analysis-'));
-  const token = newServiceToken();
-  const sessionSecret = newSessionSecret();
-  const dashboardPort = await freePort();
-  const analyzerPort = await freePort();
-  const dashboardOrigin = `http://127.0.0.1:${dashboardPort}`;
-  sfu = await startSfu({ corsOrigins: [dashboardOrigin], env: { ANALYZER_SERVICE_TOKEN: token, SESSION_SECRET: sessionSecret } });
-  const analyzerStarting = startAnalyzer({ sfuUrl: sfu.url, token, sessionSecret, dashboardOrigin, port: analyzerPort, dbPath: path.join(dbDir, 'analytics.sqlite') });
-  const dashboardStarting = startDashboard({ sfuPublicUrl: sfu.url, analyzerPublicUrl: `http://127.0.0.1:${analyzerPort}`, port: dashboardPort });
-  const [a, d] = await Promise.allSettled([analyzerStarting, dashboardStarting]);
-  if (a.status === 'fulfilled') analyzer = a.value;
-  if (d.status === 'fulfilled') dashboard = d.value;
-  if (a.status === 'rejected') throw a.reason;
-  if (d.status === 'rejected') throw d.reason;
+  stack = await startStack({ dbDir });
+  ({ sfu, analyzer, dashboard } = stack);
 
   session = await createSession(analyzer!.url, { title: 'Analysis e2e' });
   roomId = session.session.sessionId;
@@ -90,7 +76,7 @@ after(async () => {
   for (const [name, server] of [['sfu', sfu], ['dashboard', dashboard], ['analyzer', analyzer]] as const) {
     if (server) writeFileSync(path.join(artifactsDir, `analysis-${name}.log`), server.process.logs());
   }
-  await Promise.all([analyzer?.stop(), dashboard?.stop(), sfu?.stop()]);
+  await stack?.stop();
   if (dbDir) rmSync(dbDir, { recursive: true, force: true });
   process.stderr.write(`[e2e] analysis.test.ts total ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
 });

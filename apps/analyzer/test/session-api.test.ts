@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { concatMap, from, map, timer } from 'rxjs';
 import { io } from 'socket.io-client';
-import { DASHBOARD_NAMESPACE, EMOTIONS, emotionSampleSchema, samplesToCsv, sessionDetailsSchema, sessionReportSchema, type CreateSessionResponse } from '@moodroom/shared';
+import { DASHBOARD_NAMESPACE, SessionApiError, EMOTIONS, emotionSampleSchema, samplesToCsv, sessionDetailsSchema, sessionReportSchema, type CreateSessionResponse } from '@moodroom/shared';
 import { signSessionToken, verifySessionToken } from '@moodroom/shared/session-token';
 import { startAnalyzer, type RunningAnalyzer } from '../src/app.ts';
 import { loadAnalyzerConfig } from '../src/config.ts';
@@ -72,6 +72,8 @@ test('creating a session: two signed links, validated input with clear errors', 
     assert.match(((await res.json()) as { error: { message: string } }).error.message, pattern);
   }
   assert.equal((await api('/api/sessions', { method: 'POST', body: '{}' })).status, 415);
+  // The shared client (the home page's) turns a refusal into an error that carries the analyzer's words.
+  await assert.rejects(createSession(base(), { title: '  ' }), (e: unknown) => e instanceof SessionApiError && e.status === 400 && /title/.test(e.message));
   assert.equal((await api('/api/sessions', { method: 'PUT' })).status, 405);
   assert.equal((await api('/api/nope')).status, 404);
 });

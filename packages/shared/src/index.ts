@@ -10,3 +10,4 @@ export * from './signalling-client.ts';
 export * from './sessions.ts';
 export * from './mood.ts';
 export * from './report.ts';
+export * from './session-api-client.ts';

@@ -2,11 +2,12 @@
 
 import { useState, type FormEvent } from 'react';
 import {
-  createSessionResponseSchema,
+  createSessionViaApi,
   DEFAULT_RETENTION_DAYS,
   facilitatorPath,
   invitePath,
   MAX_SESSION_TITLE,
+  SessionApiError,
   type CreateSessionResponse,
 } from '@moodroom/shared';
 import { resolveAnalyzerUrl } from '../lib/service-url.ts';
@@ -35,18 +36,7 @@ export function CreateSessionForm({ configuredAnalyzerUrl }: { configuredAnalyze
     setStatus({ kind: 'creating' });
     const analyzerUrl = resolveAnalyzerUrl(configuredAnalyzerUrl, window.location);
     try {
-      const res = await fetch(`${analyzerUrl}/api/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ title, purpose, analysisEnabled, retentionDays }),
-      });
-      const body: unknown = await res.json().catch(() => null);
-      if (!res.ok) {
-        const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `the analyzer answered ${res.status}`;
-        setStatus({ kind: 'error', message: `Could not create the session: ${message}.` });
-        return;
-      }
-      const created: CreateSessionResponse = createSessionResponseSchema.parse(body);
+      const created: CreateSessionResponse = await createSessionViaApi(analyzerUrl, { title, purpose, analysisEnabled, retentionDays });
       const origin = window.location.origin;
       const id = created.session.sessionId;
       setStatus({
@@ -59,7 +49,11 @@ export function CreateSessionForm({ configuredAnalyzerUrl }: { configuredAnalyze
           invite: origin + invitePath(id, created.participantToken),
         },
       });
-    } catch {
+    } catch (error) {
+      if (error instanceof SessionApiError) {
+        setStatus({ kind: 'error', message: `Could not create the session: ${error.message}.` });
+        return;
+      }
       setStatus({
         kind: 'error',
         message: `Can't reach the analyzer at ${analyzerUrl}. Check that it is running (npm start at the repository root); operators set its address with ANALYZER_PUBLIC_URL and allow this page's origin with ANALYZER_DASHBOARD_ORIGIN.`,

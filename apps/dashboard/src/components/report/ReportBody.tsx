@@ -1,6 +1,6 @@
 import { formatDuration, type SessionReport } from '@moodroom/shared';
 import { formatDateTime } from '../../lib/report/format.ts';
-import { EmotionLegend } from './EmotionLegend.tsx';
+import { EmotionLegend } from '../EmotionLegend.tsx';
 import { KeyMoments } from './KeyMoments.tsx';
 import { ParticipantSection } from './ParticipantSection.tsx';
 import { StackedChart } from './StackedChart.tsx';
@@ -47,7 +47,7 @@ export function ReportBody({ report }: { report: SessionReport }) {
             description="Stacked shares of the seven estimated expressions, averaged over the participants with a visible face, with a rough positive to negative line."
             showValence
           />
-          <EmotionLegend />
+          <EmotionLegend className="report-legend" swatchClassName="swatch" label="Colour key" />
         </section>
       )}
 
@@ -61,7 +61,7 @@ export function ReportBody({ report }: { report: SessionReport }) {
 
       <section className="report-section" aria-labelledby="participants-title">
         <h2 id="participants-title">Participants</h2>
-        {hasData && <EmotionLegend />}
+        {hasData && <EmotionLegend className="report-legend" swatchClassName="swatch" label="Colour key" />}
         <div className="report-participants">
           {report.participants.map((p) => (
             <ParticipantSection key={p.participantId} participant={p} />
