@@ -65,6 +65,8 @@ export function dashboardBuildIsStale(): boolean {
     path.join(dashboardDir, 'next.config.mjs'),
     path.join(dashboardDir, 'package.json'),
     path.join(repoRoot, 'packages/shared/src'),
+    // Its sha256 is part of the camera check's asset URLs (next.config.mjs).
+    path.join(repoRoot, 'models/face_landmarker.task'),
   ];
   return sources.some((s) => newestMtime(s) > built);
 }

@@ -37,7 +37,8 @@ def sums_text() -> str:
     from baseline.build import OUT_PATH as BASELINE_PATH
     from .reference import CROP_FACEAPI, CROP_MINIXCEPTION, REFERENCE
     # The baseline is committed and loaded by the product like the converted models, so it is checksummed too.
-    files = [src.MODELS_DIR / m.file for m in src.ALL] + [BASELINE_PATH, REFERENCE, CROP_FACEAPI, CROP_MINIXCEPTION]
+    from .task_bundle import FILE as TASK_FILE
+    files = [src.MODELS_DIR / m.file for m in src.ALL] + [BASELINE_PATH, src.MODELS_DIR / TASK_FILE, REFERENCE, CROP_FACEAPI, CROP_MINIXCEPTION]
     return ''.join(f'{sha256(f)}  {f.relative_to(src.MODELS_DIR).as_posix()}\n' for f in files)
 
 
@@ -57,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         from baseline.build import OUT_PATH as BASELINE_PATH, build_from_file
         changed = write_if_changed(BASELINE_PATH, serialise(build_from_file()))
         tqdm.write(f'[models] {BASELINE_PATH.name}: {"written" if changed else "unchanged"}', file=sys.stderr)
+        # The dashboard's in-browser camera check (@mediapipe/tasks-vision) loads the same two
+        # MediaPipe models as a .task bundle, with the TFLite metadata the Tasks API requires.
+        from .task_bundle import FILE as TASK_FILE, build_bundle
+        changed = write_if_changed(src.MODELS_DIR / TASK_FILE, build_bundle())
+        tqdm.write(f'[models] {TASK_FILE}: {"written" if changed else "unchanged"}', file=sys.stderr)
         if not args.skip_reference:
             from .reference import write_reference
             print('[models] reference: running the original TFLite and tfjs models on the astronaut', file=sys.stderr)

@@ -3,6 +3,7 @@
 import type { RemotePeer } from '../lib/call/state.ts';
 import { tileMedia } from '../lib/call/state.ts';
 import { AudioSink, VideoView } from './MediaElements.tsx';
+import { FramingBadge } from './framing/FramingGuide.tsx';
 
 function initials(name: string): string {
   return name
@@ -39,7 +40,10 @@ export function SelfTile({ stream, displayName, cameraEnabled, micEnabled }: { s
   return (
     <figure className="tile self" data-testid="self-tile" data-display-name={displayName}>
       {stream && cameraEnabled && stream.getVideoTracks().length > 0 ? (
-        <VideoView stream={stream} mirrored label="Your camera" />
+        <>
+          <VideoView stream={stream} mirrored label="Your camera" />
+          <FramingBadge stream={stream} />
+        </>
       ) : (
         <div className="avatar" aria-label="Your camera is off">
           {initials(displayName)}

@@ -8,6 +8,7 @@ import { resolveSfuUrl } from '../lib/service-url.ts';
 import type { CallState } from '../lib/call/state.ts';
 import { VideoView } from './MediaElements.tsx';
 import { RemoteTile, SelfTile } from './ParticipantTile.tsx';
+import { FramingGuide } from './framing/FramingGuide.tsx';
 import { useRelease } from './use-release.ts';
 
 const NAME_KEY = 'moodroom.displayName';
@@ -126,7 +127,10 @@ export function Room({ roomId, configuredSfuUrl }: { roomId: string; configuredS
         </h1>
         <div className="preview">
           {media.kind === 'ready' && cameraEnabled ? (
-            <VideoView stream={media.stream} mirrored label="Your camera preview" />
+            <>
+              <VideoView stream={media.stream} mirrored label="Your camera preview" />
+              <FramingGuide stream={media.stream} />
+            </>
           ) : (
             <div className="avatar large" aria-hidden="true">
               {media.kind === 'pending' ? '…' : '🎥'}
