@@ -1,15 +1,20 @@
 """face_landmarker.task: the Tasks API bundle of the MediaPipe face detector and mesh (the browser test of it
 is e2e/test/framing.test.ts: FaceLandmarker loads it and finds the astronaut)."""
 import io
+import json
 import zipfile
 
 import numpy as np
 import pytest
 
-from tools import convert, sources as src
+from tensorflow.lite.python import schema_py_generated as S
+
+from tools import convert, face_pipeline as fp, sources as src
+from tools.reference import ASTRONAUT, REFERENCE, load_rgb
 from tools.runners import tflite_runner
 from tools.task_bundle import DETECTOR_ENTRY, DETECTOR_INFO, FILE, LANDMARKS_ENTRY, LANDMARKS_INFO, build_bundle
 from tools.tflite_metadata import ImageInput, ModelInfo, build_metadata, read_metadata, with_metadata
+from tools.tflite_pad_landmarks import pad_landmarks
 
 NORMALIZATION = 1  # ProcessUnitOptions.NormalizationOptions
 RGB = 1
@@ -45,14 +50,56 @@ def test_metadata_parses_back_with_the_normalisation(bundle, entry, mean, std, i
     assert len(subgraph['outputs']) == 2
 
 
-@pytest.mark.parametrize('entry, original', [(DETECTOR_ENTRY, convert.detector_tflite), (LANDMARKS_ENTRY, convert.landmarks_tflite)])
-def test_models_with_metadata_compute_exactly_what_the_originals_do(bundle, entry, original):
+def test_detector_with_metadata_computes_exactly_what_the_original_does(bundle):
     rng = np.random.default_rng(7)
-    ours, theirs = tflite_runner(bundle.read(entry)), tflite_runner(original())
-    size = 128 if entry == DETECTOR_ENTRY else 192
-    x = rng.random((1, size, size, 3), dtype=np.float32)
+    ours, theirs = tflite_runner(bundle.read(DETECTOR_ENTRY)), tflite_runner(convert.detector_tflite())
+    x = rng.random((1, 128, 128, 3), dtype=np.float32)
     for a, b in zip(ours(x), theirs(x)):
         assert np.array_equal(a, b)
+
+
+def mesh_inputs() -> list[np.ndarray]:
+    """The astronaut's real mesh crop (the reference ROI) and a random one."""
+    roi = json.loads(REFERENCE.read_text())['roi']
+    face, _ = fp.mesh_input(load_rgb(ASTRONAUT), roi)
+    return [face, np.random.default_rng(7).random((1, 192, 192, 3), dtype=np.float32)]
+
+
+def test_bundled_mesh_outputs_478_points_the_first_468_exactly_the_originals_then_zeros(bundle):
+    # tasks-vision's FaceLandmarker reads 478 x 3 floats: the output really holds them now.
+    ours, theirs = tflite_runner(bundle.read(LANDMARKS_ENTRY)), tflite_runner(convert.landmarks_tflite())
+    for x in mesh_inputs():
+        (lm, presence), (ref_lm, ref_presence) = ours(x), theirs(x)
+        assert ref_lm.shape == (1, 1, 1, 1404) and lm.shape == (1, 1, 1, 1434)
+        assert np.array_equal(lm.reshape(-1)[:1404], ref_lm.reshape(-1))
+        assert np.array_equal(lm.reshape(-1)[1404:], np.zeros(30, np.float32))
+        assert np.array_equal(presence, ref_presence)
+    _, presence = ours(mesh_inputs()[0])
+    assert fp.sigmoid(float(presence.reshape(-1)[0])) > 0.9  # the real face is one
+
+
+def test_padded_mesh_keeps_the_output_names_and_adds_one_concatenation(bundle):
+    model = S.ModelT.InitFromObj(S.Model.GetRootAs(bundle.read(LANDMARKS_ENTRY), 0))
+    original = S.ModelT.InitFromObj(S.Model.GetRootAs(convert.landmarks_tflite(), 0))
+    (sg,), (orig,) = model.subgraphs, original.subgraphs
+    names = [sg.tensors[i].name for i in sg.outputs]
+    assert names == [orig.tensors[i].name for i in orig.outputs] == [b'conv2d_21', b'conv2d_31']
+    assert sg.outputs[1] == orig.outputs[1]  # presence: the very same tensor
+    assert list(sg.tensors[sg.outputs[0]].shape) == [1, 1, 1, 1434]
+    assert len(sg.operators) == len(orig.operators) + 1
+    concat = sg.operators[-1]
+    code = model.operatorCodes[concat.opcodeIndex]
+    assert code.builtinCode == code.deprecatedBuiltinCode == S.BuiltinOperator.CONCATENATION
+    assert concat.builtinOptions.axis == 3 and list(concat.outputs) == [sg.outputs[0]]
+    unpadded, padding = (sg.tensors[i] for i in concat.inputs)
+    assert unpadded.name == b'conv2d_21/unpadded' and list(unpadded.shape) == [1, 1, 1, 1404]
+    assert list(padding.shape) == [1, 1, 1, 30] and not model.buffers[padding.buffer].data.any()
+
+
+def test_padding_is_deterministic_and_idempotent():
+    once = pad_landmarks(convert.landmarks_tflite())
+    assert pad_landmarks(convert.landmarks_tflite()) == once
+    assert pad_landmarks(once) == once
 
 
 def test_with_metadata_replaces_an_earlier_metadata_entry():

@@ -3,7 +3,9 @@
 @mediapipe/tasks-vision's FaceLandmarker (the dashboard's in-browser camera check) loads a ZIP
 with `face_detector.tflite` and `face_landmarks_detector.tflite` at its root, the layout of
 Google's official face_landmarker.task. Both models come from @mediapipe/face_mesh (the same
-bytes the ONNX exports are converted from) with the TFLite metadata the Tasks API insists on.
+bytes the ONNX exports are converted from) with the TFLite metadata the Tasks API insists on; the
+mesh's landmarks output is zero-padded from 468 to the 478 points the Tasks graph reads
+(tflite_pad_landmarks.py), so the runtime never reads past the tensor.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import zipfile
 
 from . import convert
 from .tflite_metadata import ImageInput, ModelInfo, build_metadata, with_metadata
+from .tflite_pad_landmarks import pad_landmarks
 
 FILE = 'face_landmarker.task'
 DETECTOR_ENTRY = 'face_detector.tflite'
@@ -31,9 +34,10 @@ DETECTOR_INFO = ModelInfo(
 )
 LANDMARKS_INFO = ModelInfo(
     name='face_landmark', licence=LICENCE,
-    description='MediaPipe Face Mesh (without attention) from @mediapipe/face_mesh: 468 3-D landmarks.',
+    description='MediaPipe Face Mesh (without attention) from @mediapipe/face_mesh: 468 3-D landmarks, '
+                'zero-padded to the 478 the Tasks API reads.',
     image_input=ImageInput('input_1', '192x192 RGB face crop', mean=0.0, std=255.0),
-    outputs=[('landmarks', '468 x (x, y, z) in crop pixels'), ('presence', 'face presence logit')],
+    outputs=[('landmarks', '468 x (x, y, z) in crop pixels, then 10 x (0, 0, 0) padding'), ('presence', 'face presence logit')],
 )
 
 
@@ -41,7 +45,7 @@ def entries() -> dict[str, bytes]:
     """Bundle entry name -> bytes, in the order they are written."""
     return {
         DETECTOR_ENTRY: with_metadata(convert.detector_tflite(), build_metadata(DETECTOR_INFO)),
-        LANDMARKS_ENTRY: with_metadata(convert.landmarks_tflite(), build_metadata(LANDMARKS_INFO)),
+        LANDMARKS_ENTRY: with_metadata(pad_landmarks(convert.landmarks_tflite()), build_metadata(LANDMARKS_INFO)),
     }
 
 

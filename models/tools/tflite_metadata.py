@@ -144,9 +144,14 @@ def with_metadata(model: bytes, metadata: bytes) -> bytes:
     entry.name = METADATA_NAME
     entry.buffer = len(obj.buffers) - 1
     obj.metadata.append(entry)
+    return pack_model(obj, len(model) + len(metadata))
+
+
+def pack_model(obj: S.ModelT, size_hint: int = 0) -> bytes:
+    """A TFLite ModelT packed as a TFL3 flatbuffer, every buffer's data 16-byte aligned."""
     for buf in obj.buffers:
         buf.__class__ = _AlignedBufferT
-    b = flatbuffers.Builder(len(model) + len(metadata) + 4096)
+    b = flatbuffers.Builder(size_hint + 4096)
     b.Finish(obj.Pack(b), file_identifier=TFLITE_IDENTIFIER)
     return bytes(b.Output())
 

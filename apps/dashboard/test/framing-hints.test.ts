@@ -16,7 +16,8 @@ import {
 
 const BRIGHT = 120;
 
-/** A face as FaceLandmarker reports it: 468 mesh points on a box's outline, then 10 junk "iris" points. */
+/** A face as FaceLandmarker reports it: 468 mesh points on a box's outline, then the 10 "iris" slots of
+ * the zero padding, all one point (the mesh crop's corner) off the face. */
 function face(cx: number, cy: number, width: number, height: number): Point[] {
   const points: Point[] = [];
   for (let i = 0; i < MESH_POINTS; i++) {
@@ -36,7 +37,7 @@ test('a single, big enough, centred face in a bright picture is ok', () => {
   assert.match(result.hint, /looks good/);
 });
 
-test('the face box comes from the 468 mesh points only (the 10 iris slots carry nothing)', () => {
+test('the face box comes from the 468 mesh points only (the 10 zero-padded iris slots are not face points)', () => {
   const box = boundingBox(centred)!;
   assert.ok(Math.abs(box.x - 0.375) < 1e-3 && Math.abs(box.width - 0.25) < 1e-3);
   assert.ok(Math.abs(box.y - (0.4 - 0.165)) < 1e-3 && Math.abs(box.height - 0.33) < 1e-3);

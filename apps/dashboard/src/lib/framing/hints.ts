@@ -27,7 +27,8 @@ export interface Framing {
 
 /**
  * Points of the 468-point face mesh. FaceLandmarker reports 478 (its graph assumes the iris model);
- * the bundled mesh has no iris, so the last 10 carry no information and are ignored.
+ * the bundled mesh has no iris and its output is zero-padded to 478 (models/face_landmarker.md), so
+ * the last 10 are all the mesh crop's corner (z 0), not face points, and are ignored.
  */
 export const MESH_POINTS = 468;
 
