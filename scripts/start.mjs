@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { dashboardBuildIsStale } from './lib/dashboard-build.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -41,9 +42,9 @@ const services = [
   return true;
 });
 
-// The dashboard runs as a production build; build it once if it was never built.
-if (!existsSync(path.join(root, 'apps/dashboard/.next/BUILD_ID'))) {
-  console.log('[start] building the dashboard (first start only, ~1-2 min)…');
+// The dashboard runs as a production build: (re)build it when it is missing or older than its sources.
+if (dashboardBuildIsStale(root)) {
+  console.log('[start] building the dashboard (first start, or its sources changed; ~15-60 s)…');
   const built = spawnSync('npm', ['run', 'build'], { cwd: path.join(root, 'apps/dashboard'), env, stdio: 'inherit' });
   if (built.status !== 0) {
     console.error('[start] dashboard build failed: see the error above (did `npm run setup` finish?)');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { dashboardBuildIsStale as isStale } from '../../scripts/lib/dashboard-build.mjs';
 import { dashboardDir, repoRoot, sfuDir } from './paths.ts';
 import { freePort, startProcess, waitForHttp, type ManagedProcess } from './processes.ts';
 
@@ -46,30 +47,8 @@ export async function startSfu(options: { corsOrigins: string[]; port?: number; 
 
 const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
 
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
-
 /** Whether .next is missing or older than the dashboard's (or the shared package's) sources. */
-export function dashboardBuildIsStale(): boolean {
-  const buildId = path.join(dashboardDir, '.next/BUILD_ID');
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const sources = [
-    path.join(dashboardDir, 'src'),
-    path.join(dashboardDir, 'next.config.mjs'),
-    path.join(dashboardDir, 'package.json'),
-    path.join(repoRoot, 'packages/shared/src'),
-    // Its sha256 is part of the camera check's asset URLs (next.config.mjs).
-    path.join(repoRoot, 'models/face_landmarker.task'),
-  ];
-  return sources.some((s) => newestMtime(s) > built);
-}
+export const dashboardBuildIsStale = (): boolean => isStale(repoRoot);
 
 /** `next build` once (skipped when the build is newer than the sources; E2E_REBUILD=1 forces it). */
 export async function ensureDashboardBuild(): Promise<{ built: boolean; ms: number }> {
