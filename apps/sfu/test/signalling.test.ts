@@ -107,9 +107,12 @@ describe('signalling against a real SFU', () => {
     a.disconnect();
   });
 
-  for (const how of ['leave', 'disconnect'] as const) {
+  // "connection lost": the TCP connection is destroyed under socket.io with no goodbye message (a
+  // crashed tab, a dropped link that resets); the SFU must clean up just the same. A silent drop
+  // without any TCP signal is found by socket.io's ping timeout and then takes this same path.
+  for (const how of ['leave', 'disconnect', 'connection lost'] as const) {
     test(`${how}: others get producerClosed, consumerClosed, peerLeft; the server frees everything`, async () => {
-      const roomId = `bye-${how}`;
+      const roomId = `bye-${how.replace(' ', '-')}`;
       const a = await client(t);
       const b = await client(t);
       const ann = await joinWithTransports(a, roomId, 'Ann');
@@ -125,7 +128,11 @@ describe('signalling against a real SFU', () => {
       const consumerClosed = nextEvent(b, 'consumerClosed');
       const peerLeft = nextEvent(b, 'peerLeft');
       if (how === 'leave') await call(a, 'leave');
-      else a.disconnect();
+      else if (how === 'disconnect') a.disconnect();
+      else {
+        a.io.reconnection(false);
+        (a.io.engine as unknown as { transport: { ws: { _socket: { destroy(): void } } } }).transport.ws._socket.destroy();
+      }
       assert.deepEqual(await producerClosed, { peerId: ann.joined.peerId, producerId: video.producerId });
       assert.deepEqual(await consumerClosed, { consumerId: consumer.consumerId, producerId: video.producerId });
       assert.deepEqual(await peerLeft, { peerId: ann.joined.peerId });
