@@ -72,9 +72,10 @@ function launch(service, attempt = 0) {
   child.on('exit', (code, signal) => {
     children.delete(service.name);
     if (stopping) return;
-    // Reset the backoff after a healthy minute so a rare crash restarts fast.
+    // A crash after a healthy minute restarts at once; one that keeps crashing backs off (as the
+    // SFU replaces mediasoup workers: 0, 250 ms, 500 ms, … up to 30 s).
     const next = Date.now() - startedAt > 60_000 ? 0 : attempt + 1;
-    const delay = Math.min(30_000, 500 * 2 ** next);
+    const delay = next === 0 ? 0 : Math.min(30_000, 250 * 2 ** (next - 1));
     console.error(`[start] ${service.name} exited (${signal ?? code}); restarting in ${delay} ms`);
     setTimeout(() => launch(service, next), delay);
   });
