@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +10,7 @@ import {
   analyzerDir,
   artifactsDir,
   assertAnalyzerModels,
+  childPids,
   createSession,
   ensureDashboardBuild,
   ensureFakeMedia,
@@ -90,19 +90,33 @@ after(async () => {
   process.stderr.write(`[e2e] analyzer-crash.test.ts total ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
 });
 
-/** The analyzer's node process (npm start → npm → sh → node src/main.ts, in apps/analyzer). */
+/** The analyzer's node process under this test's supervisor (start.mjs → npm → sh → node src/main.ts in apps/analyzer). */
 function analyzerPid(): number | null {
-  const pids = spawnSync('pgrep', ['-f', 'src/main.ts'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
-  for (const pid of pids) {
+  const descendants: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of safeChildren(pid)) {
+      descendants.push(child);
+      walk(child);
+    }
+  };
+  walk(supervisor!.child.pid!);
+  for (const pid of descendants) {
     try {
-      const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      const cmd = spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).stdout;
-      if (cwd === analyzerDir && cmd.startsWith(process.execPath) && !cmd.includes('npm')) return pid;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (readlinkSync(`/proc/${pid}/cwd`) === analyzerDir && cmd[0] === process.execPath && cmd.includes('src/main.ts')) return pid;
     } catch {
       // gone meanwhile
     }
   }
   return null;
+}
+
+function safeChildren(pid: number): number[] {
+  try {
+    return childPids(pid);
+  } catch {
+    return [];
+  }
 }
 
 function storedTimes(sessionId: string): number[] {
