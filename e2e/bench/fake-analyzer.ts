@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { seededRandom } from '@moodroom/shared/fuzz';
 import {
   AnalyticsClientEvents,
   AnalyticsEvents,
@@ -48,18 +49,6 @@ function softmax(logits: number[]): EmotionProbs {
   return Object.fromEntries(EMOTIONS.map((e, i) => [e, exps[i]! / sum])) as EmotionProbs;
 }
 
-/** Deterministic PRNG (mulberry32) so both rendering modes see the same kind of stream. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class SyntheticPerson {
   private readonly logits: number[];
   private readonly bias: number[];
@@ -102,7 +91,8 @@ function checked<T>(schema: { parse(v: unknown): T }, value: unknown): T {
 export async function startFakeAnalyzer(o: FakeAnalyzerOptions): Promise<FakeAnalyzer> {
   const now = Date.now();
   const session: SessionInfo = { sessionId: o.sessionId, title: `Bench: ${o.participants} participants`, purpose: 'render benchmark', analysisEnabled: true, retentionDays: 1, createdAt: now - o.historyMs, endedAt: null };
-  const random = rng(42);
+  // Seeded, so both rendering modes see the same kind of stream.
+  const random = seededRandom(42);
   const people = Array.from({ length: o.participants }, (_, i) => new SyntheticPerson(`p${String(i).padStart(2, '0')}-bench`, random, i % 5 === 4));
   const roster: RosterEntry[] = people.map((p, i) => ({ participantId: p.participantId, displayName: `Person ${i + 1}`, analysisConsent: true, joinedAt: now - o.historyMs, leftAt: null }));
   const stepMs = Math.round(1000 / o.rate);

@@ -58,6 +58,7 @@ export async function startAnalyzer<L>(config: AnalyzerConfig, face: AnalyzerFac
     defaultRetentionDays: config.ANALYZER_RETENTION_DAYS,
     strideMs: config.ANALYZER_STRIDE_MS,
     flush: () => writer.flush(),
+    maxSessionsPerMinute: config.ANALYZER_MAX_SESSIONS_PER_MINUTE,
     onDeleted: (sessionId) => service.stopSession(sessionId),
     onLog: log,
   });
@@ -83,6 +84,7 @@ export async function startAnalyzer<L>(config: AnalyzerConfig, face: AnalyzerFac
     },
     ...(options.dashboardMiddleware ? { middleware: options.dashboardMiddleware } : {}),
     corsOrigin: config.ANALYZER_DASHBOARD_ORIGIN,
+    rateLimit: { perSecond: config.ANALYZER_DASHBOARD_MAX_MESSAGES_PER_SECOND, burst: 2 * config.ANALYZER_DASHBOARD_MAX_MESSAGES_PER_SECOND },
     onLog: log,
   });
   const service = new AnalyzerService({

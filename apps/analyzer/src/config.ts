@@ -34,6 +34,10 @@ export const analyzerConfigSchema = z
      * value). Unset: no sessions can be created, and no dashboard connection is accepted.
      */
     SESSION_SECRET: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 32), the same as the SFU\'s').optional(),
+    /** Sessions one client address may create a minute (POST /api/sessions; beyond: 429). */
+    ANALYZER_MAX_SESSIONS_PER_MINUTE: envInt(30, 1, 100_000),
+    /** Requests (subscribe, unsubscribe, anything) one /dashboard connection may send a second; burst twice that. */
+    ANALYZER_DASHBOARD_MAX_MESSAGES_PER_SECOND: envInt(10, 1, 100_000),
     /** The SFU whose consenting participants' cameras are analysed live. */
     ANALYZER_SFU_URL: envString('http://127.0.0.1:4000'),
     /** Shared secret with the SFU's /analyzer namespace (same value as the SFU's). Unset: no live analysis. */

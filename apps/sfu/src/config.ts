@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import type { ConnectionLimits } from './signalling/connection-limits.ts';
 import { MIN_ANALYZER_TOKEN_LENGTH, MIN_SESSION_SECRET_LENGTH, envBool, envInt, envString, loadConfig, parseOriginList, DEFAULT_DASHBOARD_ORIGINS } from '@moodroom/shared';
 
 /**
@@ -34,6 +35,13 @@ export const sfuEnvSchema = z.object({
   SFU_EMPTY_ROOM_GRACE_MS: envInt(10_000, 0),
   /** Largest signalling message accepted (bytes); mediasoup parameters are a few KiB. */
   SFU_MAX_MESSAGE_BYTES: envInt(64 * 1024, 4 * 1024, 16 * 1024 * 1024),
+  /** Signalling messages one participant connection may send: a steady rate and a burst. */
+  SFU_MAX_MESSAGES_PER_SECOND: envInt(50, 1, 100_000),
+  /** Joining a full room sends ~4 messages (consume, resume × audio, video) per peer already in it. */
+  SFU_MESSAGE_BURST: envInt(250, 1, 1_000_000),
+  /** Messages refused for rate a minute before the connection is dropped. */
+  SFU_MAX_RATE_VIOLATIONS_PER_MINUTE: envInt(100, 1, 1_000_000),
+  SFU_MAX_JOIN_ATTEMPTS_PER_MINUTE: envInt(20, 1, 100_000),
   SFU_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /**
    * Shared secret the analyzer presents on the /analyzer namespace. Unset (or empty): the analyzer
@@ -71,6 +79,8 @@ export interface SfuConfig {
     maxIncomingBitrate: number;
   };
   limits: { peersPerRoom: number; transportsPerPeer: number; producersPerPeer: number; consumersPerPeer: number };
+  /** Per participant connection: message rate, join attempts (signalling/connection-limits.ts). */
+  connection: ConnectionLimits;
   /** The analyzer link: token undefined = disabled; limits per analyzer connection. */
   analyzer: { token: string | undefined; maxTransports: number; maxConsumers: number };
   /** Verifies invite links; undefined = no facilitated sessions (no analysis). */
@@ -125,6 +135,12 @@ export function configFromEnv(
       transportsPerPeer: e.SFU_MAX_TRANSPORTS_PER_PEER,
       producersPerPeer: e.SFU_MAX_PRODUCERS_PER_PEER,
       consumersPerPeer: e.SFU_MAX_CONSUMERS_PER_PEER,
+    },
+    connection: {
+      messagesPerSecond: e.SFU_MAX_MESSAGES_PER_SECOND,
+      messageBurst: e.SFU_MESSAGE_BURST,
+      violationsPerMinute: e.SFU_MAX_RATE_VIOLATIONS_PER_MINUTE,
+      joinAttemptsPerMinute: e.SFU_MAX_JOIN_ATTEMPTS_PER_MINUTE,
     },
     analyzer: { token: e.ANALYZER_SERVICE_TOKEN || undefined, maxTransports: e.SFU_ANALYZER_MAX_TRANSPORTS, maxConsumers: e.SFU_ANALYZER_MAX_CONSUMERS },
     sessionSecret: e.SESSION_SECRET || undefined,

@@ -38,7 +38,7 @@ export async function createSfu(config: SfuConfig, log: Logger): Promise<Sfu> {
       peers: registry.peerCount,
     };
   });
-  const io = attachSignalling(httpServer, { corsOrigins: config.http.corsOrigins, maxMessageBytes: config.http.maxMessageBytes, registry, log, sessionSecret: config.sessionSecret });
+  const io = attachSignalling(httpServer, { corsOrigins: config.http.corsOrigins, maxMessageBytes: config.http.maxMessageBytes, limits: config.connection, registry, log, sessionSecret: config.sessionSecret });
   const analyzerLink = attachAnalyzerLink(io, { config: config.analyzer, registry, feed, log });
 
   let closing: Promise<void> | undefined;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fullWidthFromLayer, pickAnalysisSpatialLayer } from '@moodroom/shared';
+import { fullWidthFromLayer, pickAnalysisSpatialLayer, splitArgs } from '@moodroom/shared';
 import { consentingCameras, diffCameras } from '../src/analysis-feed.ts';
 import { defaultAnalysisLayers, spatialScales } from '../src/analyzer/layers.ts';
 import { tokenMatches } from '../src/analyzer/token.ts';
 import { configFromEnv, detectAnnouncedAddress, parseOrigins } from '../src/config.ts';
-import { splitArgs, SerialQueue } from '../src/signalling/dispatcher.ts';
+import { ConnectionLimiter } from '../src/signalling/connection-limits.ts';
+import { SerialQueue } from '../src/signalling/dispatcher.ts';
 import { originAllowed } from '../src/signalling/socket-server.ts';
 import { pickLeastLoaded, replacementDelayMs } from '../src/worker-pool.ts';
 
@@ -179,5 +180,33 @@ describe('analyzer link (pure parts)', () => {
     assert.equal(pickAnalysisSpatialLayer([4, 2, 1], fullWidthFromLayer([4, 2, 1], 0, 160)), 1);
     assert.deepEqual(defaultAnalysisLayers([4, 2, 1]), { spatialLayer: 1 });
     assert.deepEqual(defaultAnalysisLayers([1]), { spatialLayer: 0 });
+  });
+});
+
+describe('ConnectionLimiter', () => {
+  const limits = { messagesPerSecond: 10, messageBurst: 5, violationsPerMinute: 3, joinAttemptsPerMinute: 2 };
+
+  test('admits the burst, then answers "slow down" with the wait; refusals pile up to a disconnect', () => {
+    const l = new ConnectionLimiter(limits, 0);
+    for (let i = 0; i < 5; i++) assert.deepEqual(l.check('produce', 0), { admit: true });
+    const refused = l.check('produce', 0);
+    assert.ok(!refused.admit);
+    assert.match(refused.message, /slow down and retry in 100 ms/);
+    assert.equal(refused.disconnect, false);
+    assert.equal((l.check('x', 0) as { disconnect: boolean }).disconnect, false);
+    assert.equal((l.check('x', 0) as { disconnect: boolean }).disconnect, false);
+    assert.equal((l.check('x', 0) as { disconnect: boolean }).disconnect, true, 'the fourth refusal within a minute');
+    assert.deepEqual(l.check('produce', 100), { admit: true }, 'the rate refills');
+  });
+
+  test('join attempts have their own, smaller budget', () => {
+    const l = new ConnectionLimiter(limits, 0);
+    assert.equal(l.check('join', 0).admit, true);
+    assert.equal(l.check('join', 0).admit, true);
+    const third = l.check('join', 0);
+    assert.ok(!third.admit);
+    assert.match(third.message, /too many join attempts \(more than 2 a minute\): retry in 30 s/);
+    assert.equal(l.check('createTransport', 0).admit, true, 'other messages still pass');
+    assert.equal(l.check('join', 30_000).admit, true);
   });
 });

@@ -62,3 +62,13 @@ export class AckableError extends Error {
     this.name = 'AckableError';
   }
 }
+
+/**
+ * Splits socket.io's listener arguments into (payload, ack). The ack is the last argument when it
+ * is a function (`emit(event, ack)` sends no payload); a message without one has nobody to answer.
+ */
+export function splitArgs(args: readonly unknown[]): { payload: unknown; ack?: (response: Ack<unknown>) => void } {
+  const last = args.at(-1);
+  if (typeof last !== 'function') return { payload: args[0] };
+  return { payload: args.length > 1 ? args[0] : undefined, ack: last as (response: Ack<unknown>) => void };
+}

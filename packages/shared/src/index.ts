@@ -11,3 +11,4 @@ export * from './sessions.ts';
 export * from './mood.ts';
 export * from './report.ts';
 export * from './session-api-client.ts';
+export * from './rate-limit.ts';

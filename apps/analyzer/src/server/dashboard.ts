@@ -7,6 +7,9 @@ import {
   DASHBOARD_NAMESPACE,
   fail,
   ok,
+  splitArgs,
+  TokenBucket,
+  type RateLimit,
   type Ack,
   type AckCallback,
   type AnalyticsClientEventName,
@@ -35,8 +38,13 @@ export interface DashboardServerOptions {
   middleware?: DashboardMiddleware[];
   /** CORS origins allowed for browser dashboards. */
   corsOrigin?: string | string[];
+  /** Requests one connection may send (token bucket); beyond it they are answered LIMIT. */
+  rateLimit?: RateLimit;
   onLog?: (message: string) => void;
 }
+
+/** Larger dashboard messages drop the sender's connection (as on the SFU). */
+export const MAX_DASHBOARD_MESSAGE_BYTES = 64 * 1024;
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
@@ -51,7 +59,8 @@ export class DashboardPublisher {
   rejected = 0;
 
   constructor(http: HttpServer, private readonly options: DashboardServerOptions = {}) {
-    this.io = new Server(http, { cors: options.corsOrigin ? { origin: options.corsOrigin } : undefined, serveClient: false });
+    // Dashboard requests are a few hundred bytes; socket.io's default (1 MB) only helps a flood.
+    this.io = new Server(http, { cors: options.corsOrigin ? { origin: options.corsOrigin } : undefined, serveClient: false, maxHttpBufferSize: MAX_DASHBOARD_MESSAGE_BYTES });
     // Nothing is served on the default namespace.
     this.io.of('/').use((_socket, next) => next(new Error(`connect to the ${DASHBOARD_NAMESPACE} namespace`)));
     this.nsp = this.io.of(DASHBOARD_NAMESPACE);
@@ -66,6 +75,7 @@ export class DashboardPublisher {
     });
     for (const m of options.middleware ?? []) this.nsp.use(m);
     this.nsp.on('connection', (socket) => {
+      this.guard(socket);
       this.handle(socket, 'subscribe', async ({ sessionId, historyMs }) => {
         // A facilitator link opens its own session, no other.
         if (sessionId !== socket.data.sessionId) return fail('FORBIDDEN', 'this facilitator link belongs to another session');
@@ -99,13 +109,31 @@ export class DashboardPublisher {
     this.io.engine.close();
   }
 
+  /**
+   * Before any handler: the connection's rate limit, and an answer for events nobody handles (a
+   * client waiting on an ack must not wait forever).
+   */
+  private guard(socket: Socket): void {
+    const bucket = this.options.rateLimit ? new TokenBucket(this.options.rateLimit, Date.now()) : undefined;
+    socket.use(([event, ...args], next) => {
+      const { ack } = splitArgs(args);
+      if (bucket && !bucket.take(Date.now())) {
+        return ack?.(fail('LIMIT', `too many requests (more than ${bucket.limit.perSecond}/s): slow down and retry in ${bucket.retryAfterMs(Date.now())} ms`));
+      }
+      if (!Object.hasOwn(AnalyticsClientEvents, String(event))) return ack?.(fail('BAD_REQUEST', `unknown event "${String(event).slice(0, 64)}"`));
+      next();
+    });
+  }
+
   private handle<E extends AnalyticsClientEventName>(
     socket: Socket,
     event: E,
     handler: (request: (typeof AnalyticsClientEvents)[E]['request']['_output']) => Promise<Ack<unknown>>,
   ): void {
-    const listener = async (payload: unknown, ack: unknown) => {
-      const reply: AckCallback<unknown> = typeof ack === 'function' ? (ack as AckCallback<unknown>) : () => {};
+    const listener = async (...args: unknown[]) => {
+      // `emit('subscribe', ack)` sends no payload: the ack is then the only argument.
+      const { payload, ack } = splitArgs(args);
+      const reply: AckCallback<unknown> = ack ?? (() => {});
       const parsed = AnalyticsClientEvents[event].request.safeParse(payload);
       if (!parsed.success) return reply(badRequest(event, parsed.error));
       try {

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  KeyedTokenBuckets,
+  perMinute,
   buildSessionReport,
   createSessionRequestSchema,
   samplesToCsv,
@@ -25,6 +27,8 @@ export interface SessionApiOptions {
   flush: () => Promise<void>;
   /** Stops live analysis of a session whose data is being deleted. */
   onDeleted?: (sessionId: string) => void;
+  /** Sessions one client address may create a minute. */
+  maxSessionsPerMinute: number;
   now?: () => number;
   onLog?: (message: string) => void;
 }
@@ -36,6 +40,7 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -48,6 +53,8 @@ class HttpError extends Error {
  */
 export function createSessionApi(options: SessionApiOptions) {
   const now = options.now ?? Date.now;
+  // Per address: creating a session writes to the database and mints two tokens.
+  const creations = new KeyedTokenBuckets(perMinute(options.maxSessionsPerMinute));
   const routes: { method: string; pattern: RegExp; handle: (req: IncomingMessage, res: ServerResponse, sessionId: string) => Promise<void> }[] = [
     { method: 'POST', pattern: /^\/api\/sessions$/, handle: (req, res) => create(req, res) },
     { method: 'GET', pattern: /^\/api\/sessions\/([^/]+)$/, handle: (req, res, id) => details(req, res, id) },
@@ -91,7 +98,7 @@ export function createSessionApi(options: SessionApiOptions) {
       sessionId = parsed.data;
     }
     route.handle(req, res, sessionId).catch((error: unknown) => {
-      if (error instanceof HttpError) return send(res, error.status, { error: { code: error.code, message: error.message } });
+      if (error instanceof HttpError) return send(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
       options.onLog?.(`session API ${req.method} ${path} failed: ${error instanceof Error ? error.message : error}`);
       send(res, 500, { error: { code: 'INTERNAL', message: 'the analyzer failed to answer; its log says why' } });
     });
@@ -105,6 +112,12 @@ export function createSessionApi(options: SessionApiOptions) {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new HttpError(400, 'BAD_REQUEST', `invalid session: ${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'bad body'}`);
+    }
+    // After validation: only requests that would create a session count, so a typo costs nothing.
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (!creations.take(address, now())) {
+      const wait = Math.ceil(creations.retryAfterMs(address, now()) / 1000);
+      throw new HttpError(429, 'LIMIT', `too many sessions created from this address (more than ${options.maxSessionsPerMinute} a minute): retry in ${wait} s`, { 'retry-after': String(wait) });
     }
     const { title, purpose, analysisEnabled, retentionDays } = parsed.data;
     const sessionId = newSessionId();
@@ -184,9 +197,9 @@ function safeDecode(s: string): string {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.end();
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { AckableError, ClientEvents, badRequest, fail, ok, type Ack, type ClientEventName } from '@moodroom/shared';
+import { AckableError, ClientEvents, badRequest, fail, ok, splitArgs, type Ack, type ClientEventName } from '@moodroom/shared';
 import type { Logger } from '../logger.ts';
 import type { Session } from './session.ts';
 
@@ -17,16 +17,6 @@ export const clientEventNames = Object.keys(ClientEvents) as ClientEventName[];
 
 export function isClientEvent(name: string): name is ClientEventName {
   return Object.hasOwn(ClientEvents, name);
-}
-
-/**
- * Splits socket.io's listener arguments into (payload, ack). The ack is the last argument when it
- * is a function; a message sent without one has nobody to answer and is dropped.
- */
-export function splitArgs(args: readonly unknown[]): { payload: unknown; ack?: (response: Ack<unknown>) => void } {
-  const last = args.at(-1);
-  if (typeof last !== 'function') return { payload: args[0] };
-  return { payload: args.length > 1 ? args[0] : undefined, ack: last as (response: Ack<unknown>) => void };
 }
 
 /**
@@ -74,14 +64,23 @@ export class SerialQueue {
   }
 }
 
+/** Decides before anything else whether a message is served: an error Ack refuses it (limits). */
+export type Gate = (event: string) => Ack<never> | undefined;
+
 /**
  * Answers every message on `socket` through `spec` and `handlers`, in the order sent. Returns the
  * connection's queue, so that teardown (disconnect) runs after the messages already received.
  */
-export function serveRequests<S extends RequestSpec, C>(socket: Socket, spec: S, handlers: SpecHandlers<S, C>, context: C, log: Logger): SerialQueue {
+export function serveRequests<S extends RequestSpec, C>(socket: Socket, spec: S, handlers: SpecHandlers<S, C>, context: C, log: Logger, gate?: Gate): SerialQueue {
   const queue = new SerialQueue();
   socket.onAny((event: string, ...args: unknown[]) => {
     const { payload, ack } = splitArgs(args);
+    // Before the ack check: messages without an ack cost the server work too.
+    const refusal = gate?.(event);
+    if (refusal) {
+      if (ack) safeAck(ack, refusal, log);
+      return;
+    }
     if (!ack) {
       log.warn({ event }, 'message without an ack callback ignored');
       return;

@@ -1,15 +1,18 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { ClientEvents } from '@moodroom/shared';
+import { ClientEvents, fail } from '@moodroom/shared';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../room-registry.ts';
-import { serveRequests } from './dispatcher.ts';
+import { ConnectionLimiter, type ConnectionLimits } from './connection-limits.ts';
+import { serveRequests, type Gate } from './dispatcher.ts';
 import { createHandlers, leaveRoom } from './handlers.ts';
 import type { Session } from './session.ts';
 
 export interface SignallingOptions {
   corsOrigins: string[];
   maxMessageBytes: number;
+  /** Per-connection message rate and join attempts. */
+  limits: ConnectionLimits;
   registry: RoomRegistry;
   log: Logger;
   /** Verifies invite links (facilitated sessions); undefined: plain calls only. */
@@ -43,7 +46,18 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
   io.on('connection', (socket: Socket) => {
     const session: Session = { socketId: socket.id, emit: (event, payload) => socket.emit(event, payload) };
     const socketLog = log.child({ socketId: socket.id });
-    const queue = serveRequests(socket, ClientEvents, handlers, session, socketLog);
+    const limiter = new ConnectionLimiter(options.limits, Date.now());
+    const gate: Gate = (event) => {
+      const verdict = limiter.check(event, Date.now());
+      if (verdict.admit) return undefined;
+      if (verdict.disconnect && socket.connected) {
+        socketLog.warn({ event: event.slice(0, 64) }, 'connection kept flooding after LIMIT answers: disconnected');
+        // After this message's ack has been written, so the client learns why.
+        setImmediate(() => socket.disconnect(true));
+      }
+      return fail('LIMIT', verdict.message);
+    };
+    const queue = serveRequests(socket, ClientEvents, handlers, session, socketLog, gate);
 
     socket.on('disconnect', (reason) => {
       void queue.push(async () => {
