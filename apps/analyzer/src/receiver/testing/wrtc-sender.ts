@@ -32,6 +32,11 @@ export class WrtcSender {
   private counter = 0;
   private timer: NodeJS.Timeout | null = null;
 
+  /** Frames handed to the encoder so far (the first, pre-produce frame not counted). */
+  get framesSent(): number {
+    return this.counter;
+  }
+
   private constructor(
     private readonly options: WrtcSenderOptions,
     private readonly source: { onFrame(frame: { width: number; height: number; data: Uint8Array }): void },
