@@ -3,15 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { concat, concatMap, from, map, throwError, timer } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
-import { AnalyticsEvents, DASHBOARD_NAMESPACE, EMOTIONS, type AnalyticsEventName, type CreateSessionResponse } from '@moodroom/shared';
-import { startAnalyzer, type RunningAnalyzer } from '../src/app.ts';
-import { loadAnalyzerConfig } from '../src/config.ts';
+import { AnalyticsEvents, DASHBOARD_NAMESPACE, type AnalyticsEventName, type CreateSessionResponse } from '@moodroom/shared';
+import type { RunningAnalyzer } from '../src/app.ts';
 import { SqliteAnalyticsRepository } from '../src/storage/sqlite-repository.ts';
-import { colourAligner, colourTracker, solidFrame, type ColourLandmarks } from './helpers/colour-face.ts';
-import { makeTinyWindowedModel, tinyModelUnavailable } from './helpers/tiny-model.ts';
+import { solidFrame, type ColourLandmarks } from './helpers/colour-face.ts';
+import { tinyModelUnavailable } from './helpers/tiny-model.ts';
+import { startTinyAnalyzer } from './helpers/tiny-analyzer.ts';
 import { createSession, facilitatorSocket } from './helpers/sessions.ts';
 
 const skip = tinyModelUnavailable();
@@ -29,27 +28,7 @@ let s2: CreateSessionResponse;
 
 before(async () => {
   if (skip) return;
-  const T = 4, H = 8, W = 8;
-  const config = loadAnalyzerConfig({
-    ANALYZER_PORT: '0',
-    ANALYZER_DB_PATH: dbPath,
-    ANALYZER_THREADS: '1',
-    ANALYZER_FPS: '10',
-    ANALYZER_SPAN_MS: '1000',
-    ANALYZER_STRIDE_MS: '500',
-    ANALYZER_HALF_LIFE_MS: '500',
-    ANALYZER_STATUS_INTERVAL_MS: '60000',
-    ANALYZER_RUNNER_MODULE: fileURLToPath(new URL('./helpers/onnx-window-runner.ts', import.meta.url)),
-    SESSION_SECRET: SECRET,
-  });
-  analyzer = await startAnalyzer(
-    config,
-    { createTracker: colourTracker, align: colourAligner },
-    {
-      runnerOptions: { modelPath: makeTinyWindowedModel(T, H, W), name: 'tiny-test-windowed', frames: T, height: H, width: W, labels: [...EMOTIONS], mean: [0, 0, 0], std: [1, 1, 1] },
-      log: () => {},
-    },
-  );
+  analyzer = await startTinyAnalyzer(dbPath, { ANALYZER_HALF_LIFE_MS: '500', SESSION_SECRET: SECRET });
   s1 = await createSession(base(), { title: 'Session one' });
   s2 = await createSession(base(), { title: 'Session two' });
   const connect = async (token: string) => {

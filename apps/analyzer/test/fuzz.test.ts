@@ -3,19 +3,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { AnalyticsClientEvents, DASHBOARD_NAMESPACE, EMOTIONS, ackSchema, type CreateSessionResponse } from '@moodroom/shared';
+import { AnalyticsClientEvents, DASHBOARD_NAMESPACE, ackSchema, type CreateSessionResponse } from '@moodroom/shared';
 import { Fuzz, fuzzSeed, httpProbe } from '@moodroom/shared/fuzz';
-import { startAnalyzer, type RunningAnalyzer } from '../src/app.ts';
+import type { RunningAnalyzer } from '../src/app.ts';
 import { MAX_DASHBOARD_MESSAGE_BYTES } from '../src/server/dashboard.ts';
-import { loadAnalyzerConfig } from '../src/config.ts';
-import { colourAligner, colourTracker, type ColourLandmarks } from './helpers/colour-face.ts';
+import type { ColourLandmarks } from './helpers/colour-face.ts';
 import { createSession, facilitatorSocket } from './helpers/sessions.ts';
-import { makeTinyWindowedModel, tinyModelUnavailable } from './helpers/tiny-model.ts';
+import { tinyModelUnavailable } from './helpers/tiny-model.ts';
+import { startTinyAnalyzer } from './helpers/tiny-analyzer.ts';
 
 /**
  * ≥10,000 malformed, oversized, out-of-order and wrong-role requests against a real analyzer (tiny
@@ -44,19 +43,12 @@ const base = () => `http://127.0.0.1:${analyzer.port}`;
 
 before(async () => {
   if (skip) return;
-  const T = 4, H = 8, W = 8;
-  analyzer = await startAnalyzer(
-    loadAnalyzerConfig({
-      ANALYZER_PORT: '0', ANALYZER_DB_PATH: join(dir, 'a.sqlite'), ANALYZER_THREADS: '1', ANALYZER_FPS: '10', ANALYZER_SPAN_MS: '1000', ANALYZER_STRIDE_MS: '500',
-      ANALYZER_STATUS_INTERVAL_MS: '60000', ANALYZER_RUNNER_MODULE: fileURLToPath(new URL('./helpers/onnx-window-runner.ts', import.meta.url)),
-      SESSION_SECRET: SECRET,
-      // The dashboard's rate limit would answer most fuzz messages before validation; the
-      // session-creation limit (default 30/min) stays on and is part of what is fuzzed.
-      ANALYZER_DASHBOARD_MAX_MESSAGES_PER_SECOND: '100000',
-    }),
-    { createTracker: colourTracker, align: colourAligner },
-    { runnerOptions: { modelPath: makeTinyWindowedModel(T, H, W), name: 'tiny-test-windowed', frames: T, height: H, width: W, labels: [...EMOTIONS], mean: [0, 0, 0], std: [1, 1, 1] }, log: () => {} },
-  );
+  analyzer = await startTinyAnalyzer(join(dir, 'a.sqlite'), {
+    SESSION_SECRET: SECRET,
+    // The dashboard's rate limit would answer most fuzz messages before validation; the
+    // session-creation limit (default 30/min) stays on and is part of what is fuzzed.
+    ANALYZER_DASHBOARD_MAX_MESSAGES_PER_SECOND: '100000',
+  });
   control = await createSession(base(), { title: 'Control' });
   other = await createSession(base(), { title: 'Other' });
 });

@@ -3,15 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { concatMap, from, map, timer } from 'rxjs';
 import { io } from 'socket.io-client';
-import { DASHBOARD_NAMESPACE, SessionApiError, EMOTIONS, emotionSampleSchema, samplesToCsv, sessionDetailsSchema, sessionReportSchema, type CreateSessionResponse } from '@moodroom/shared';
+import { DASHBOARD_NAMESPACE, SessionApiError, emotionSampleSchema, samplesToCsv, sessionDetailsSchema, sessionReportSchema, type CreateSessionResponse } from '@moodroom/shared';
 import { signSessionToken, verifySessionToken } from '@moodroom/shared/session-token';
-import { startAnalyzer, type RunningAnalyzer } from '../src/app.ts';
-import { loadAnalyzerConfig } from '../src/config.ts';
-import { colourAligner, colourTracker, solidFrame, type ColourLandmarks } from './helpers/colour-face.ts';
-import { makeTinyWindowedModel, tinyModelUnavailable } from './helpers/tiny-model.ts';
+import type { RunningAnalyzer } from '../src/app.ts';
+import { solidFrame, type ColourLandmarks } from './helpers/colour-face.ts';
+import { tinyModelUnavailable } from './helpers/tiny-model.ts';
+import { startTinyAnalyzer } from './helpers/tiny-analyzer.ts';
 import { createSession } from './helpers/sessions.ts';
 
 /**
@@ -33,16 +32,7 @@ const create = async (body: unknown, headers: Record<string, string> = {}) =>
 
 before(async () => {
   if (skip) return;
-  const T = 4, H = 8, W = 8;
-  analyzer = await startAnalyzer(
-    loadAnalyzerConfig({
-      ANALYZER_PORT: '0', ANALYZER_DB_PATH: join(dir, 'a.sqlite'), ANALYZER_THREADS: '1', ANALYZER_FPS: '10', ANALYZER_SPAN_MS: '1000', ANALYZER_STRIDE_MS: '500',
-      ANALYZER_STATUS_INTERVAL_MS: '60000', ANALYZER_RUNNER_MODULE: fileURLToPath(new URL('./helpers/onnx-window-runner.ts', import.meta.url)),
-      SESSION_SECRET: SECRET, ANALYZER_DASHBOARD_ORIGIN: DASHBOARD_ORIGIN,
-    }),
-    { createTracker: colourTracker, align: colourAligner },
-    { runnerOptions: { modelPath: makeTinyWindowedModel(T, H, W), name: 'tiny-test-windowed', frames: T, height: H, width: W, labels: [...EMOTIONS], mean: [0, 0, 0], std: [1, 1, 1] }, log: () => {} },
-  );
+  analyzer = await startTinyAnalyzer(join(dir, 'a.sqlite'), { SESSION_SECRET: SECRET, ANALYZER_DASHBOARD_ORIGIN: DASHBOARD_ORIGIN });
   session = await createSession(base(), { title: ' Team retro ', retentionDays: 7, purpose: 'How did the retro feel?' });
   other = await createSession(base(), { title: 'Another', analysisEnabled: false });
 });
