@@ -90,7 +90,7 @@ after(async () => {
   process.stderr.write(`[e2e] analyzer-crash.test.ts total ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
 });
 
-/** The analyzer's node process under this test's supervisor (start.mjs → npm → sh → node src/main.ts in apps/analyzer). */
+/** The analyzer's node process under this test's supervisor (start.mjs → node --import tsx src/main.ts in apps/analyzer). */
 function analyzerPid(): number | null {
   const descendants: number[] = [];
   const walk = (pid: number) => {

@@ -22,6 +22,8 @@ export interface AnalyzerServiceDeps<L> {
   createTracker: () => FaceTracker<L>;
   align: FaceAligner<L>;
   spanMs: number;
+  /** Live streams' first window after this much frame time (see slidingWindow); default the span. */
+  firstWindowMs?: number;
   halfLifeMs: number;
   minFaceShare?: number;
   now?: () => number;
@@ -142,6 +144,7 @@ export class AnalyzerService<L> {
         participantId,
         settings: this.deps.inference.settings$,
         spanMs: this.deps.spanMs,
+        ...(this.deps.firstWindowMs !== undefined ? { firstWindowMs: this.deps.firstWindowMs } : {}),
         halfLifeMs: this.deps.halfLifeMs,
         ...(this.deps.minFaceShare !== undefined ? { minFaceShare: this.deps.minFaceShare } : {}),
         ...(options.rateClock ? { rateClock: options.rateClock } : {}),

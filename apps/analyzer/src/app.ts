@@ -31,16 +31,21 @@ const DAY_MS = 86_400_000;
  * Starts the analyzer's long-lived parts: inference workers, storage, the HTTP + socket.io
  * server, status publishing and retention. Frame sources attach through `service.startAnalysis`.
  */
-export async function startAnalyzer<L>(config: AnalyzerConfig, face: AnalyzerFaceDeps<L>, options: StartOptions = {}) {
+export async function startAnalyzer<L>(config: AnalyzerConfig, faceDeps: AnalyzerFaceDeps<L> | Promise<AnalyzerFaceDeps<L>>, options: StartOptions = {}) {
   const log = options.log ?? ((m: string) => console.log(`[analyzer] ${m}`));
   const metrics = createMetrics();
   log(`starting ${config.ANALYZER_THREADS} inference worker(s) with ${config.ANALYZER_MODEL_PATH}`);
-  const pool = await InferenceWorkerPool.start({
-    factoryModule: config.ANALYZER_RUNNER_MODULE,
-    factoryOptions: options.runnerOptions ?? { modelPath: config.ANALYZER_MODEL_PATH, intraOpThreads: 1 },
-    threads: config.ANALYZER_THREADS,
-    onLog: log,
-  });
+  // The windowed model loads in its worker threads while the face models load here: a restarted
+  // analyzer resumes a call's analysis sooner.
+  const [pool, face] = await Promise.all([
+    InferenceWorkerPool.start({
+      factoryModule: config.ANALYZER_RUNNER_MODULE,
+      factoryOptions: options.runnerOptions ?? { modelPath: config.ANALYZER_MODEL_PATH, intraOpThreads: 1 },
+      threads: config.ANALYZER_THREADS,
+      onLog: log,
+    }),
+    faceDeps,
+  ]);
   log(`model "${pool.model.name}": T=${pool.model.frames}, ${pool.model.width}x${pool.model.height}`);
   const inference = new InferenceScheduler(pool, {
     maxBatch: config.ANALYZER_MAX_BATCH,
@@ -96,6 +101,7 @@ export async function startAnalyzer<L>(config: AnalyzerConfig, face: AnalyzerFac
     createTracker: face.createTracker,
     align: face.align,
     spanMs: config.ANALYZER_SPAN_MS,
+    firstWindowMs: config.ANALYZER_FIRST_WINDOW_MS,
     halfLifeMs: config.ANALYZER_HALF_LIFE_MS,
     minFaceShare: config.ANALYZER_MIN_FACE_SHARE,
     onLog: log,

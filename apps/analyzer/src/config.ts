@@ -15,6 +15,8 @@ export const analyzerConfigSchema = z
     ANALYZER_FPS: envNumber(15, 1, 60),
     ANALYZER_SPAN_MS: envInt(2000, 100, 30_000),
     ANALYZER_STRIDE_MS: envInt(1000, 100, 30_000),
+    /** Frames a stream must have covered before its first window (then every stride over the full span). */
+    ANALYZER_FIRST_WINDOW_MS: envInt(1000, 0, 30_000),
     ANALYZER_HALF_LIFE_MS: envInt(2000, 0, 60_000),
     ANALYZER_MIN_FACE_SHARE: envNumber(0.25, 0, 1),
     /** Folder with the face detector/landmark models (packages/vision); default: the repository's models/. */
@@ -46,6 +48,9 @@ export const analyzerConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.ANALYZER_STRIDE_MS > c.ANALYZER_SPAN_MS) {
       ctx.addIssue({ code: 'custom', path: ['ANALYZER_STRIDE_MS'], message: `stride (${c.ANALYZER_STRIDE_MS}) must not exceed the span (${c.ANALYZER_SPAN_MS}): frames would go unanalysed` });
+    }
+    if (c.ANALYZER_FIRST_WINDOW_MS > c.ANALYZER_SPAN_MS) {
+      ctx.addIssue({ code: 'custom', path: ['ANALYZER_FIRST_WINDOW_MS'], message: `first window (${c.ANALYZER_FIRST_WINDOW_MS}) must not exceed the span (${c.ANALYZER_SPAN_MS})` });
     }
   });
 export type AnalyzerConfig = z.infer<typeof analyzerConfigSchema>;

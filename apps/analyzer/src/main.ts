@@ -12,7 +12,7 @@ import { connectToSfu } from './sfu-link/index.ts';
  */
 const config = loadAnalyzerConfig();
 
-const analyzer = await startAnalyzer(config, await loadFaceDeps({ ...(config.ANALYZER_VISION_MODELS_DIR ? { modelsDir: config.ANALYZER_VISION_MODELS_DIR } : {}) }));
+const analyzer = await startAnalyzer(config, loadFaceDeps({ ...(config.ANALYZER_VISION_MODELS_DIR ? { modelsDir: config.ANALYZER_VISION_MODELS_DIR } : {}) }));
 
 const log = (message: string) => console.log(`[analyzer] ${message}`);
 const link = config.ANALYZER_SERVICE_TOKEN ? connectToSfu({ url: config.ANALYZER_SFU_URL, token: config.ANALYZER_SERVICE_TOKEN, onLog: log }) : null;

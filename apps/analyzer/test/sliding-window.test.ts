@@ -74,3 +74,18 @@ test('slidingWindow follows a stride change at run time', () => {
 test('slidingWindow rejects a bad T with a clear error', () => {
   assert.throws(() => slidingWindow({ frames: 0 }), /frames must be an integer ≥ 1, got 0/);
 });
+
+test('slidingWindow gives a first window after firstWindowMs, holding the earliest frame over the uncovered span', async () => {
+  const frames = [...every(0, 400, 50), ...every(2000, 2300, 50)];
+  const ws = await windowsOf(frames, { frames: 5, spanMs: 400, strideMs: 200, firstWindowMs: 100 });
+  // First window at 100 ms (targets −300, −200, −100, 0, 100 → the earliest frame held), then every
+  // stride over the full span; after the gap the stream starts over with an early window again.
+  assert.deepEqual(ws.map((w) => w.t), [100, 300, 2100, 2300]);
+  assert.deepEqual(ws[0]!.times, [0, 0, 0, 0, 100]);
+  assert.deepEqual(ws[1]!.times, [0, 0, 100, 200, 300]);
+  assert.deepEqual(ws[2]!.times, [2000, 2000, 2000, 2000, 2100]);
+});
+
+test('slidingWindow refuses a first window longer than the span', () => {
+  assert.throws(() => slidingWindow({ frames: 3, spanMs: 200, firstWindowMs: 300 }), /firstWindowMs must be within 0\.\.spanMs \(200\), got 300/);
+});

@@ -22,6 +22,8 @@ export interface ParticipantPipelineConfig {
   /** Current analysis settings; must hold a value (BehaviorSubject). */
   settings: Observable<AnalysisSettings>;
   spanMs: number;
+  /** Frame time before a stream's first window (see slidingWindow); default the whole span. */
+  firstWindowMs?: number;
   halfLifeMs: number;
   maxGapMs?: number;
   minFaceShare?: number;
@@ -114,7 +116,7 @@ export function createParticipantPipeline<L>(
         // Carries tracking and alignment errors alike; the frame itself just counts as face-less.
         if (f.error) onError(`face analysis failed on a frame of ${config.participantId}: ${f.error}`);
       }),
-      slidingWindow({ frames: model.frames, spanMs: config.spanMs, strideMs: stride$ }),
+      slidingWindow({ frames: model.frames, spanMs: config.spanMs, strideMs: stride$, ...(config.firstWindowMs !== undefined ? { firstWindowMs: config.firstWindowMs } : {}) }),
     ).pipe(
       inferWindows(deps.inference, { participantId: config.participantId, minFaceShare: config.minFaceShare ?? 0.25, onError }),
       tap((w) => {

@@ -9,6 +9,13 @@ export interface SlidingWindowOptions {
   spanMs?: number;
   /** A window is emitted every stride, ms (may change at run time under overload). */
   strideMs?: number | Observable<number>;
+  /**
+   * How much time the frames must cover before the first window of a stream (or after a gap),
+   * ms; default the whole span. Shorter gives a first estimate sooner (a participant who just
+   * turned on their camera, an analyzer that restarted mid-call): that window holds its earliest
+   * frame over the part of the span not covered yet.
+   */
+  firstWindowMs?: number;
 }
 
 export interface FrameWindow {
@@ -33,8 +40,9 @@ export interface FrameWindow {
  * emits that window every `strideMs` of FRAME time (not wall time), so recorded video analysed
  * faster than real time gets the same windows as a live call.
  *
- * The first window comes once the frames cover a whole span; a gap longer than the span (camera
- * off, stream stalled) starts over, so a window never mixes frames from before and after it.
+ * The first window comes once the frames cover `firstWindowMs` (default: a whole span); a gap
+ * longer than the span (camera off, stream stalled) starts over, so a window never mixes frames
+ * from before and after it.
  * Frames older than the current span are released; out-of-order frames are ignored.
  */
 export function slidingWindow(options: SlidingWindowOptions): OperatorFunction<AlignedFrame, FrameWindow> {
@@ -42,6 +50,8 @@ export function slidingWindow(options: SlidingWindowOptions): OperatorFunction<A
   const spanMs = options.spanMs ?? 2000;
   if (!Number.isInteger(T) || T < 1) throw new Error(`slidingWindow: frames must be an integer ≥ 1, got ${T}`);
   if (!(spanMs > 0)) throw new Error(`slidingWindow: spanMs must be > 0, got ${spanMs}`);
+  const firstWindowMs = options.firstWindowMs ?? spanMs;
+  if (!(firstWindowMs >= 0 && firstWindowMs <= spanMs)) throw new Error(`slidingWindow: firstWindowMs must be within 0..spanMs (${spanMs}), got ${firstWindowMs}`);
   const stride$ = isObservable(options.strideMs) ? options.strideMs : of(options.strideMs ?? 1000);
   const stepMs = T > 1 ? spanMs / (T - 1) : spanMs;
 
@@ -66,7 +76,7 @@ export function slidingWindow(options: SlidingWindowOptions): OperatorFunction<A
           if (last && frame.t <= last.t) return;
           if (!last || frame.t - last.t > spanMs) {
             buffer = [];
-            nextEmitAt = frame.t + spanMs;
+            nextEmitAt = frame.t + firstWindowMs;
           }
           buffer.push(frame);
           const start = frame.t - spanMs;
