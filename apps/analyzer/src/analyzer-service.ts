@@ -22,7 +22,7 @@ export interface AnalyzerServiceDeps<L> {
   createTracker: () => FaceTracker<L>;
   align: FaceAligner<L>;
   spanMs: number;
-  /** Live streams' first window after this much frame time (see slidingWindow); default the span. */
+  /** A stream's first window after this much frame time (see slidingWindow); default the span. */
   firstWindowMs?: number;
   halfLifeMs: number;
   minFaceShare?: number;

@@ -54,7 +54,7 @@ try {
 }
 
 const quiet = () => {};
-const analyzer = await startAnalyzer(config, await loadFaceDeps({ ...(config.ANALYZER_VISION_MODELS_DIR ? { modelsDir: config.ANALYZER_VISION_MODELS_DIR } : {}) }), { log: quiet });
+const analyzer = await startAnalyzer(config, loadFaceDeps({ ...(config.ANALYZER_VISION_MODELS_DIR ? { modelsDir: config.ANALYZER_VISION_MODELS_DIR } : {}) }), { log: quiet });
 const sessionId = 'file';
 const participantId = 'video';
 await analyzer.service.participantJoined({ sessionId, roomId: sessionId, participantId, displayName: path.basename(file), analysisConsent: true });
