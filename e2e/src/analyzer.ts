@@ -57,7 +57,7 @@ export async function startAnalyzer(options: { sfuUrl: string; token: string; se
   try {
     // Loading the ONNX models and spawning the inference worker takes a few seconds on a busy machine.
     await waitForHttp(`${url}/healthz`, proc, 60_000);
-    await waitForLog(proc, /SFU link .*"connected"/, 20_000);
+    await waitForLog(proc, /SFU link \S+: connected/, 20_000);
   } catch (error) {
     await proc.stop();
     throw error;

@@ -6,3 +6,4 @@ export * from './browser.ts';
 export * from './call-page.ts';
 export * from './analyzer.ts';
 export * from './stack.ts';
+export * from './privacy.ts';

@@ -12,6 +12,8 @@ export interface ManagedProcess {
   child: ChildProcess;
   /** The last lines of stdout+stderr, for error messages. */
   logs(): string;
+  /** Everything it wrote to stdout+stderr (up to 16 MiB), for checks on what logs hold. */
+  fullLogs(): string;
   stop(): Promise<void>;
 }
 
@@ -33,8 +35,14 @@ export function startProcess(name: string, command: string, args: string[], opti
   const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   live.add(child);
   let buffer = '';
+  const everything: Buffer[] = [];
+  let everythingBytes = 0;
   const append = (chunk: Buffer) => {
     buffer = (buffer + chunk.toString()).slice(-20_000);
+    if (everythingBytes + chunk.length <= 16 * 2 ** 20) {
+      everything.push(chunk);
+      everythingBytes += chunk.length;
+    }
     if (process.env.E2E_VERBOSE) process.stderr.write(`[${name}] ${chunk.toString()}`);
   };
   child.stdout!.on('data', append);
@@ -45,6 +53,7 @@ export function startProcess(name: string, command: string, args: string[], opti
     name,
     child,
     logs: () => buffer.split('\n').slice(-40).join('\n'),
+    fullLogs: () => Buffer.concat(everything).toString('utf8'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       killGroup(child, 'SIGTERM');

@@ -15,14 +15,14 @@ export interface Stack {
  * analyzer service token and SESSION_SECRET, each allowing the dashboard's origin. The analyzer
  * and the dashboard start in parallel; whatever started is stopped again if the rest fails.
  */
-export async function startStack(options: { dbDir: string }): Promise<Stack> {
+export async function startStack(options: { dbDir: string; analyzerEnv?: Record<string, string> }): Promise<Stack> {
   const token = newServiceToken();
   const sessionSecret = newSessionSecret();
   const [dashboardPort, analyzerPort] = [await freePort(), await freePort()];
   const dashboardOrigin = `http://127.0.0.1:${dashboardPort}`;
   const sfu = await startSfu({ corsOrigins: [dashboardOrigin], env: { ANALYZER_SERVICE_TOKEN: token, SESSION_SECRET: sessionSecret } });
   const [a, d] = await Promise.allSettled([
-    startAnalyzer({ sfuUrl: sfu.url, token, sessionSecret, dashboardOrigin, port: analyzerPort, dbPath: path.join(options.dbDir, 'analytics.sqlite') }),
+    startAnalyzer({ sfuUrl: sfu.url, token, sessionSecret, dashboardOrigin, port: analyzerPort, dbPath: path.join(options.dbDir, 'analytics.sqlite'), ...(options.analyzerEnv ? { env: options.analyzerEnv } : {}) }),
     startDashboard({ sfuPublicUrl: sfu.url, analyzerPublicUrl: `http://127.0.0.1:${analyzerPort}`, port: dashboardPort }),
   ]);
   if (a.status === 'rejected' || d.status === 'rejected') {

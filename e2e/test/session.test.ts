@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,8 +9,11 @@ import { DASHBOARD_NAMESPACE, readSessionTokenPayload, SAMPLE_CSV_COLUMNS, token
 import {
   artifactsDir,
   assertAnalyzerModels,
+  EMOTION_VALUE_IN_LOG,
   ensureFakeMedia,
   joinRoom,
+  processTree,
+  writableFilesOf,
   launchParticipant,
   waitForStatus,
   type Participant,
@@ -30,6 +33,13 @@ let sfu: RunningServer | undefined;
 let dashboard: RunningServer | undefined;
 let analyzer: RunningAnalyzer | undefined;
 let dbDir: string | undefined;
+/** The analyzer's TMPDIR: empty at the end, or something was written that should not have been. */
+let analyzerTmp: string | undefined;
+// Distinctive, so the log check below cannot pass by accident or fail on an unrelated word.
+const ADA = 'Ada Quintrell';
+const BOB = 'Bob Vasquez';
+const TITLE = 'Sprint retro';
+const PURPOSE = 'See how the retro felt, as a group';
 let stack: Stack | undefined;
 const browsers: Participant[] = [];
 const startedAt = Date.now();
@@ -43,7 +53,8 @@ before(async () => {
   assertAnalyzerModels();
   mkdirSync(artifactsDir, { recursive: true });
   dbDir = mkdtempSync(path.join(tmpdir(), 'moodroom-e2e-session-'));
-  stack = await startStack({ dbDir });
+  analyzerTmp = mkdtempSync(path.join(tmpdir(), 'moodroom-e2e-analyzer-tmp-'));
+  stack = await startStack({ dbDir, analyzerEnv: { TMPDIR: analyzerTmp } });
   ({ sfu, analyzer, dashboard } = stack);
 });
 
@@ -54,6 +65,7 @@ after(async () => {
   }
   await stack?.stop();
   if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  if (analyzerTmp) rmSync(analyzerTmp, { recursive: true, force: true });
   process.stderr.write(`[e2e] session.test.ts total ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
 });
 
@@ -87,8 +99,8 @@ test('a facilitator creates a session on the home page and gets a private dashbo
   withDiagnostics('create', async () => {
     const f = await browser('facilitator');
     await f.page.goto(dashboard!.url);
-    await f.page.getByLabel('Title').fill('Sprint retro');
-    await f.page.getByLabel('What the estimates are for (shown to participants)').fill('See how the retro felt, as a group');
+    await f.page.getByLabel('Title').fill(TITLE);
+    await f.page.getByLabel('What the estimates are for (shown to participants)').fill(PURPOSE);
     await f.page.getByLabel('Keep the estimates for').selectOption('7');
     await f.page.getByRole('button', { name: 'Create session' }).click();
     await f.page.getByTestId('session-created').waitFor({ timeout: 10_000 });
@@ -104,7 +116,7 @@ test('a facilitator creates a session on the home page and gets a private dashbo
     assert.equal(readSessionTokenPayload(facilitatorToken)?.role, 'facilitator');
     assert.deepEqual(
       { ...readSessionTokenPayload(participantToken), iat: 0 },
-      { v: 1, sid: sessionId, role: 'participant', title: 'Sprint retro', purpose: 'See how the retro felt, as a group', analysis: true, retentionDays: 7, iat: 0 },
+      { v: 1, sid: sessionId, role: 'participant', title: TITLE, purpose: PURPOSE, analysis: true, retentionDays: 7, iat: 0 },
     );
     await f.page.screenshot({ path: path.join(artifactsDir, 'session-created.png') });
   }),
@@ -125,13 +137,13 @@ test('consent, live dashboard and a participant without consent', { timeout: 90_
     const consentText = await panel.innerText();
     for (const expected of [/Sprint retro/, /facial expressions/, /only the facilitator/i, /7 days/, /See how the retro felt/, /No video or\s+audio is stored/]) assert.match(consentText, expected);
     await ada.page.screenshot({ path: path.join(artifactsDir, 'session-consent.png') });
-    await joinRoom(ada.page, dashboard!.url, sessionId, 'Ada', { analysisConsent: true, invite: participantToken });
+    await joinRoom(ada.page, dashboard!.url, sessionId, ADA, { analysisConsent: true, invite: participantToken });
     const joinedAt = Date.now();
     const adaId = (await waitForStatus(ada.page, 'joined')).selfPeerId!;
 
     const adaCard = f.page.locator(`[data-testid="participant-card"][data-participant-id="${adaId}"]`);
     await adaCard.waitFor({ timeout: 10_000 });
-    assert.equal(await adaCard.getAttribute('data-display-name'), 'Ada');
+    assert.equal(await adaCard.getAttribute('data-display-name'), ADA);
     assert.equal(await adaCard.getAttribute('data-consent'), 'true');
     await f.page.waitForFunction(
       (id) => Number(document.querySelector(`[data-testid="participant-card"][data-participant-id="${id}"]`)?.getAttribute('data-points') ?? 0) >= 2,
@@ -146,8 +158,16 @@ test('consent, live dashboard and a participant without consent', { timeout: 90_
     process.stderr.write(`[e2e] dashboard sample latency (window end → applied): ${stats?.lastSampleLatencyMs ?? '?'} ms\n`);
     await f.page.screenshot({ path: path.join(artifactsDir, 'session-dashboard.png'), fullPage: true });
 
+    // While Ada's video is decoded and analysed, the analyzer and its receiver process hold no
+    // file open for writing but the database (onnxruntime's telemetry store among them: it is off).
+    const pid = analyzer!.process.child.pid!;
+    assert.ok(processTree(pid).length > 1, 'a receiver process decodes Ada\'s camera');
+    const allowed = new Set([analyzer!.dbPath, `${analyzer!.dbPath}-wal`, `${analyzer!.dbPath}-shm`]);
+    const written = writableFilesOf(pid).filter((f) => !allowed.has(f.path));
+    assert.deepEqual(written, [], 'no video (or anything else) is written during analysis');
+
     const bob = await browser('bob');
-    await joinRoom(bob.page, dashboard!.url, sessionId, 'Bob', { invite: participantToken }); // "Join without analysis"
+    await joinRoom(bob.page, dashboard!.url, sessionId, BOB, { invite: participantToken }); // "Join without analysis"
     const bobId = (await waitForStatus(bob.page, 'joined')).selfPeerId!;
     const bobCard = f.page.locator(`[data-testid="participant-card"][data-participant-id="${bobId}"]`);
     await bobCard.waitFor({ timeout: 10_000 });
@@ -233,5 +253,23 @@ test('unauthorised access is refused: no key, a bad key, a participant key, a pa
     });
     socket.close();
     assert.equal(refused.data?.code, 'FORBIDDEN');
+  }),
+);
+
+test('logs hold no names, titles, purposes, emotion values or tokens; the analyzer left no files behind', { timeout: 20_000 }, () =>
+  withDiagnostics('privacy', async () => {
+    assert.ok(sessionId, 'needs the sessions of the tests above');
+    const logs = { sfu: sfu!.process.fullLogs(), analyzer: analyzer!.process.fullLogs() };
+    // The logs are there (so this check can fail): the SFU saw Ada and Bob join, the analyzer analysed.
+    assert.ok((logs.sfu.match(/peer joined/g) ?? []).length >= 2, 'SFU log has the joins');
+    assert.match(logs.analyzer, new RegExp(`session ${sessionId} created`));
+    for (const [service, text] of Object.entries(logs)) {
+      for (const secret of [ADA, BOB, 'Quintrell', 'Vasquez', TITLE, PURPOSE, participantToken, facilitatorToken]) {
+        assert.ok(!text.includes(secret), `the ${service} log contains "${secret.slice(0, 24)}"`);
+      }
+      assert.doesNotMatch(text, EMOTION_VALUE_IN_LOG, `the ${service} log contains an emotion value`);
+    }
+    // tsx keeps its transpile cache (our own sources, compiled) in TMPDIR/tsx-<uid>; nothing else may be there.
+    assert.deepEqual(readdirSync(analyzerTmp!).filter((name) => !/^tsx-\d+$/.test(name)), [], 'nothing was written to the analyzer\'s TMPDIR');
   }),
 );

@@ -8,11 +8,11 @@
  *   npm run load -- --sfu http://host:4000 --analyzer http://host:4100 [--analyzer-pid P --sfu-pid P]
  * By default the SFU and the analyzer run in this process (test secrets, temporary database).
  */
-import { formatLoadResult, LoadMeter } from './lib/load-meter.ts';
+import { formatLoadResult } from './lib/load-meter.ts';
 import { LOAD_USAGE, parseLoadArgs, type LoadArgs } from './lib/load-args.ts';
 import { startLiveRig } from './lib/live-rig.ts';
 import { cell } from './lib/table.ts';
-import { everySecond } from './lib/ticker.ts';
+import { runTrial } from './lib/trial.ts';
 
 let args: LoadArgs;
 try {
@@ -26,16 +26,15 @@ const video = { width: args.width, height: args.height, fps: args.fps };
 const rig = await startLiveRig({ ...(args.sfuUrl ? { sfuUrl: args.sfuUrl } : {}), ...(args.analyzerUrl ? { analyzerUrl: args.analyzerUrl } : {}) });
 console.log(`load: ${args.participants} participant(s), VP8 ${video.width}x${video.height}@${video.fps}, ${args.durationS} s (first ${args.warmupS} s warm-up), SFU ${rig.sfuUrl}, analyzer ${rig.analyzerUrl}`);
 const publishers = await rig.join(args.participants, video);
-const meter = new LoadMeter(rig, publishers, { ...(args.analyzerPid ? { analyzerPid: args.analyzerPid } : {}), ...(args.sfuPid ? { sfuPid: args.sfuPid } : {}) });
-if (args.warmupS === 0) meter.start();
-await everySecond(args.durationS, (s) => {
-  if (s === args.warmupS) meter.start();
-  const p = meter.progress();
-  const phase = s <= args.warmupS ? 'warm-up' : 'measuring';
-  process.stderr.write(`\r  ${s}/${args.durationS} s (${phase}): ${p.samples} samples, analysed ${cell(p.analysedFps, 1)} fps/participant, capture→dashboard p50 ${cell(p.e2eP50)} ms   `);
+const result = await runTrial(rig, publishers, {
+  durationS: args.durationS,
+  warmupS: args.warmupS,
+  external: { ...(args.analyzerPid ? { analyzerPid: args.analyzerPid } : {}), ...(args.sfuPid ? { sfuPid: args.sfuPid } : {}) },
+  onTick: (s, phase, p) => {
+    process.stderr.write(`\r  ${s}/${args.durationS} s (${phase}): ${p.samples} samples, analysed ${cell(p.analysedFps, 1)} fps/participant, capture→dashboard p50 ${cell(p.e2eP50)} ms   `);
+  },
 });
 process.stderr.write('\n');
-const result = meter.finish();
 console.log(`\n  ${result.participants.length} participant(s), ${result.seconds.toFixed(0)} s measured, load level ${result.loadLevel ?? '–'}`);
 console.log(formatLoadResult(result, rig.tap !== null));
 await rig.close();

@@ -3,6 +3,7 @@ import { AnalyzerService } from './analyzer-service.ts';
 import type { AnalyzerConfig } from './config.ts';
 import { InferenceScheduler } from './inference/scheduler.ts';
 import { InferenceWorkerPool } from './inference/worker-pool.ts';
+import { createAnalyzerLog } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { FaceAligner, FaceTracker } from './ports.ts';
 import { DashboardPublisher, type DashboardMiddleware } from './server/dashboard.ts';
@@ -32,7 +33,7 @@ const DAY_MS = 86_400_000;
  * server, status publishing and retention. Frame sources attach through `service.startAnalysis`.
  */
 export async function startAnalyzer<L>(config: AnalyzerConfig, faceDeps: AnalyzerFaceDeps<L> | Promise<AnalyzerFaceDeps<L>>, options: StartOptions = {}) {
-  const log = options.log ?? ((m: string) => console.log(`[analyzer] ${m}`));
+  const log = options.log ?? createAnalyzerLog(config.ANALYZER_LOG_LEVEL);
   const metrics = createMetrics();
   log(`starting ${config.ANALYZER_THREADS} inference worker(s) with ${config.ANALYZER_MODEL_PATH}`);
   // The windowed model loads in its worker threads while the face models load here: a restarted
@@ -64,6 +65,7 @@ export async function startAnalyzer<L>(config: AnalyzerConfig, faceDeps: Analyze
     strideMs: config.ANALYZER_STRIDE_MS,
     flush: () => writer.flush(),
     maxSessionsPerMinute: config.ANALYZER_MAX_SESSIONS_PER_MINUTE,
+    maxRequestsPerMinute: config.ANALYZER_MAX_REQUESTS_PER_MINUTE,
     onDeleted: (sessionId) => service.stopSession(sessionId),
     onLog: log,
   });

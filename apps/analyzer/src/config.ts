@@ -11,6 +11,7 @@ const envNumber = (def: number, min: number, max: number) => z.coerce.number().m
 export const analyzerConfigSchema = z
   .object({
     ANALYZER_HOST: envString('127.0.0.1'),
+    ANALYZER_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     ANALYZER_PORT: envInt(4100, 0, 65535),
     ANALYZER_FPS: envNumber(15, 1, 60),
     ANALYZER_SPAN_MS: envInt(2000, 100, 30_000),
@@ -38,6 +39,8 @@ export const analyzerConfigSchema = z
     SESSION_SECRET: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 32), the same as the SFU\'s').optional(),
     /** Sessions one client address may create a minute (POST /api/sessions; beyond: 429). */
     ANALYZER_MAX_SESSIONS_PER_MINUTE: envInt(30, 1, 100_000),
+    /** Session API requests of any kind one client address may send a minute (beyond: 429); 0 = no limit. */
+    ANALYZER_MAX_REQUESTS_PER_MINUTE: envInt(600, 0, 10_000_000),
     /** Requests (subscribe, unsubscribe, anything) one /dashboard connection may send a second; burst twice that. */
     ANALYZER_DASHBOARD_MAX_MESSAGES_PER_SECOND: envInt(10, 1, 100_000),
     /** The SFU whose consenting participants' cameras are analysed live. */

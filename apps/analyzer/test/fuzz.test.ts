@@ -48,6 +48,8 @@ before(async () => {
     // The dashboard's rate limit would answer most fuzz messages before validation; the
     // session-creation limit (default 30/min) stays on and is part of what is fuzzed.
     ANALYZER_DASHBOARD_MAX_MESSAGES_PER_SECOND: '100000',
+    // Likewise the per-address request budget (session-api.test.ts tests it).
+    ANALYZER_MAX_REQUESTS_PER_MINUTE: '0',
   });
   control = await createSession(base(), { title: 'Control' });
   other = await createSession(base(), { title: 'Other' });

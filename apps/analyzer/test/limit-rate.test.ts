@@ -4,13 +4,34 @@ import { concat, map, of, timer } from 'rxjs';
 import { limitRate } from '../src/pipeline/limit-rate.ts';
 import { marbles } from './helpers/marbles.ts';
 
-test('limitRate keeps the newest value per interval, emits the first at once, and drops the rest', () => {
+test('limitRate passes values with credit at once, holds the newest of the rest until credit is due, drops the others', () => {
   const dropped: string[] = [];
   marbles().run(({ hot, expectObservable }) => {
+    // 10 fps: a spends the credit; b waits, c replaces it and goes out at 100 ms; by 250 ms 1.5
+    // values of credit have built up, so d passes at once and e needs only until 300 ms.
     const source = hot('a 29ms b 29ms c 189ms d 9ms e');
-    expectObservable(source.pipe(limitRate(10, { onDrop: (v) => dropped.push(v) }))).toBe('a 99ms c 149ms d 99ms e');
+    expectObservable(source.pipe(limitRate(10, { onDrop: (v) => dropped.push(v) }))).toBe('a 99ms c 149ms d 49ms e');
   });
   assert.deepEqual(dropped, ['b']);
+});
+
+test('limitRate lets a jittery stream at exactly the limit through without a drop', () => {
+  const dropped: string[] = [];
+  marbles().run(({ hot, expectObservable }) => {
+    // 10 values 100 ms apart on average, arriving 130, 70, 120, 80, … ms apart (jitter).
+    const source = hot('a 129ms b 69ms c 119ms d 79ms e 139ms f 59ms g 99ms h');
+    expectObservable(source.pipe(limitRate(10, { onDrop: (v) => dropped.push(v) }))).toBe('a 129ms b 69ms c 119ms d 79ms e 139ms f 59ms g 99ms h');
+  });
+  assert.deepEqual(dropped, []);
+});
+
+test('limitRate holds the average: a long flood after a pause gets the burst, then fps', () => {
+  marbles().run(({ cold, expectObservable }) => {
+    // Credit tops out at the burst (2) during the 500 ms pause: two pass at once, then one per 100 ms.
+    const flood = cold('500ms ' + 'x 9ms '.repeat(30) + '|');
+    const out = flood.pipe(limitRate(10));
+    expectObservable(out).toBe('500ms x 9ms x 89ms x 99ms x 99ms (x|)');
+  });
 });
 
 test('limitRate flushes the pending newest value at its interval end before completing', () => {
@@ -33,9 +54,9 @@ test('limitRate never holds more than one pending value under a flood', () => {
 test('limitRate follows a changing fps', () => {
   marbles().run(({ hot, expectObservable }) => {
     const fps$ = concat(of(10), timer(150).pipe(map(() => 5)));
-    // 100 ms intervals until 150 ms, then 200 ms intervals.
+    // 10 fps until 150 ms (credit 0.5 then), 5 fps after: c at 200 ms waits for credit, d replaces it at 250 ms.
     const source = hot('a 9ms b 189ms c 9ms d');
-    expectObservable(source.pipe(limitRate(fps$))).toBe('a 99ms b 99ms c 199ms d');
+    expectObservable(source.pipe(limitRate(fps$))).toBe('a 99ms b 149ms d');
   });
 });
 

@@ -85,3 +85,27 @@ test('FrameTap: maps a sample time back to the stamped frame counter; counts fra
   for (let i = 0; i < 300; i++) tap.record('p', { t: 2000 + i, frame: frame(i) });
   assert.equal(tap.counterAt('p', 1000), undefined, 'old frames are forgotten (bounded memory)');
 });
+
+test('capacity: a trial passes only if every participant meets the rate and the drop limit; capacity is the last N of an unbroken run of passes', async () => {
+  const { capacityOf, judgeTrial } = await import('../bench/lib/capacity.ts');
+  const criterion = { targetFps: 15, fpsTolerance: 0.05, maxDroppedPct: 1 };
+  const trial = (people: [number, number][]) => ({
+    seconds: 10,
+    loadLevel: 0,
+    processes: [],
+    participants: people.map(([analysedFps, droppedPct], i) => ({ name: `p${i}`, participantId: `id${i}`, analysedFps, sentFps: 15, receivedFps: 15, droppedPct, samples: 10, facePct: 100, endToEnd: [], decodeToDashboard: [] })),
+  });
+  assert.deepEqual(judgeTrial(trial([[14.9, 0.2], [14.3, 0.9]]), criterion), { participants: 2, pass: true, minFps: 14.3, maxDroppedPct: 0.9, reason: '' });
+  const slow = judgeTrial(trial([[15, 0], [14.2, 0]]), criterion);
+  assert.equal(slow.pass, false);
+  assert.match(slow.reason, /slowest participant analysed at 14.2 fps < 14.25/);
+  const lossy = judgeTrial(trial([[15, 1.0]]), criterion);
+  assert.match(lossy.reason, /lost 1.0 % of frames ≥ 1 %/);
+  assert.equal(judgeTrial(trial([[Number.NaN, 0]]), criterion).pass, false, 'no reading is not a pass');
+  assert.equal(judgeTrial(trial([]), criterion).pass, false);
+
+  const v = (participants: number, pass: boolean) => ({ participants, pass, minFps: 0, maxDroppedPct: 0, reason: '' });
+  assert.equal(capacityOf([v(1, true), v(2, true), v(3, false)]), 2);
+  assert.equal(capacityOf([v(1, false)]), 0);
+  assert.equal(capacityOf([v(2, true), v(1, true), v(3, true), v(4, false), v(5, true)]), 3, 'a later lucky pass does not count');
+});

@@ -143,3 +143,39 @@ test('report, CSV and JSON exports come from the stored samples; deleting erases
   // The other session is untouched.
   assert.ok(await repo.getSession(other.session.sessionId));
 });
+
+/** GET from a chosen loopback source address (the whole of 127/8 is local): status, retry-after, body. */
+async function getFrom(port: number, localAddress: string, path: string, token?: string) {
+  const { request } = await import('node:http');
+  return await new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, localAddress, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a per-address request budget: beyond it 429 JSON with retry-after; other addresses are served', { skip: skip ?? false }, async () => {
+  const limited = await startTinyAnalyzer(join(dir, 'limited.sqlite'), { SESSION_SECRET: SECRET, ANALYZER_MAX_REQUESTS_PER_MINUTE: '5' });
+  try {
+    const created = await createSession(`http://127.0.0.1:${limited.port}`, { title: 'Budget' });
+    const path = `/api/sessions/${created.session.sessionId}`;
+    // createSession used one request of 127.0.0.1's budget; token guesses from another address use theirs.
+    const guesses = [];
+    for (let i = 0; i < 6; i++) guesses.push(await getFrom(limited.port, '127.0.0.51', path, `guess-${i}`));
+    assert.deepEqual(guesses.map((g) => g.status), [401, 401, 401, 401, 401, 429]);
+    const refused = guesses[5]!;
+    assert.equal(refused.retryAfter, '12', 'a token back every 60/5 s');
+    assert.match(JSON.parse(refused.body).error.message, /too many requests from this address \(more than 5 a minute\): retry in 12 s/);
+    assert.equal(JSON.parse(refused.body).error.code, 'LIMIT');
+    // Even the right token waits at that address, while the facilitator elsewhere is served.
+    assert.equal((await getFrom(limited.port, '127.0.0.51', path, created.facilitatorToken)).status, 429);
+    assert.equal((await getFrom(limited.port, '127.0.0.52', path, created.facilitatorToken)).status, 200);
+  } finally {
+    await limited.close();
+  }
+});

@@ -42,6 +42,13 @@ export const sfuEnvSchema = z.object({
   /** Messages refused for rate a minute before the connection is dropped. */
   SFU_MAX_RATE_VIOLATIONS_PER_MINUTE: envInt(100, 1, 1_000_000),
   SFU_MAX_JOIN_ATTEMPTS_PER_MINUTE: envInt(20, 1, 100_000),
+  /**
+   * Per client address (IPv4, or an IPv6 /64). Connections: what one household or office NAT opens
+   * at once (each tab is one). Joins: shared by all its connections, so reconnecting buys none.
+   * 0 = no limit (behind a reverse proxy every client has the proxy's address).
+   */
+  SFU_MAX_CONNECTIONS_PER_IP: envInt(64, 0, 1_000_000),
+  SFU_MAX_JOIN_ATTEMPTS_PER_IP_PER_MINUTE: envInt(120, 0, 10_000_000),
   SFU_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /**
    * Shared secret the analyzer presents on the /analyzer namespace. Unset (or empty): the analyzer
@@ -141,6 +148,7 @@ export function configFromEnv(
       messageBurst: e.SFU_MESSAGE_BURST,
       violationsPerMinute: e.SFU_MAX_RATE_VIOLATIONS_PER_MINUTE,
       joinAttemptsPerMinute: e.SFU_MAX_JOIN_ATTEMPTS_PER_MINUTE,
+      perAddress: { connections: e.SFU_MAX_CONNECTIONS_PER_IP, joinAttemptsPerMinute: e.SFU_MAX_JOIN_ATTEMPTS_PER_IP_PER_MINUTE },
     },
     analyzer: { token: e.ANALYZER_SERVICE_TOKEN || undefined, maxTransports: e.SFU_ANALYZER_MAX_TRANSPORTS, maxConsumers: e.SFU_ANALYZER_MAX_CONSUMERS },
     sessionSecret: e.SESSION_SECRET || undefined,

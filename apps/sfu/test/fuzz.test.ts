@@ -31,8 +31,8 @@ const SEED = fuzzSeed();
 const MESSAGES = 12_000;
 const FUZZERS = 8;
 const IN_FLIGHT = 24;
-// Rate limits are tested in signalling.test.ts; here they would refuse most messages before validation.
-const FUZZ_ENV = { SFU_MAX_MESSAGES_PER_SECOND: '100000', SFU_MESSAGE_BURST: '100000', SFU_MAX_JOIN_ATTEMPTS_PER_MINUTE: '100000', SFU_MAX_PEERS_PER_ROOM: '6', ANALYZER_SERVICE_TOKEN: TEST_ANALYZER_TOKEN };
+// Rate limits are tested in limits.test.ts; here they would refuse most messages before validation.
+const FUZZ_ENV = { SFU_MAX_MESSAGES_PER_SECOND: '100000', SFU_MESSAGE_BURST: '100000', SFU_MAX_JOIN_ATTEMPTS_PER_MINUTE: '100000', SFU_MAX_JOIN_ATTEMPTS_PER_IP_PER_MINUTE: '0', SFU_MAX_PEERS_PER_ROOM: '6', ANALYZER_SERVICE_TOKEN: TEST_ANALYZER_TOKEN };
 
 const anyAck = ackSchema(z.unknown());
 const clientEvents = Object.keys(ClientEvents);

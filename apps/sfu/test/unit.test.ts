@@ -5,7 +5,7 @@ import { consentingCameras, diffCameras } from '../src/analysis-feed.ts';
 import { defaultAnalysisLayers, spatialScales } from '../src/analyzer/layers.ts';
 import { tokenMatches } from '../src/analyzer/token.ts';
 import { configFromEnv, detectAnnouncedAddress, parseOrigins } from '../src/config.ts';
-import { ConnectionLimiter } from '../src/signalling/connection-limits.ts';
+import { AddressLimiter, ConnectionLimiter } from '../src/signalling/connection-limits.ts';
 import { SerialQueue } from '../src/signalling/dispatcher.ts';
 import { originAllowed } from '../src/signalling/socket-server.ts';
 import { pickLeastLoaded, replacementDelayMs } from '../src/worker-pool.ts';
@@ -23,6 +23,7 @@ describe('config', () => {
     assert.deepEqual(c.rtc.portRange, { min: 40000, max: 49999 });
     assert.equal(c.http.maxMessageBytes, 65536);
     assert.equal(c.rtc.enableUdp && c.rtc.enableTcp && c.rtc.preferUdp, true);
+    assert.deepEqual(c.connection.perAddress, { connections: 64, joinAttemptsPerMinute: 120 });
   });
 
   test('parses and validates every variable', () => {
@@ -208,5 +209,43 @@ describe('ConnectionLimiter', () => {
     assert.match(third.message, /too many join attempts \(more than 2 a minute\): retry in 30 s/);
     assert.equal(l.check('createTransport', 0).admit, true, 'other messages still pass');
     assert.equal(l.check('join', 30_000).admit, true);
+  });
+
+  test('joins also draw on the address budget, which outlives the connection', () => {
+    const address = new AddressLimiter({ connections: 0, joinAttemptsPerMinute: 3 });
+    const first = new ConnectionLimiter(limits, 0, { limiter: address, key: '192.0.2.1' });
+    assert.equal(first.check('join', 0).admit, true);
+    assert.equal(first.check('join', 0).admit, true);
+    // A reconnect: a fresh per-connection budget, the same address budget.
+    const second = new ConnectionLimiter(limits, 0, { limiter: address, key: '192.0.2.1' });
+    assert.equal(second.check('join', 0).admit, true);
+    const refused = second.check('join', 0);
+    assert.ok(!refused.admit);
+    assert.match(refused.message, /from your network address \(more than 3 a minute, over all its connections; reconnecting does not reset this\): retry in 20 s/);
+    const other = new ConnectionLimiter(limits, 0, { limiter: address, key: '192.0.2.2' });
+    assert.equal(other.check('join', 0).admit, true, 'another address has its own budget');
+  });
+});
+
+describe('per-address limits', () => {
+  test('connections: at most N open per address, released once (idempotent), counts forgotten at zero', () => {
+    const limiter = new AddressLimiter({ connections: 2, joinAttemptsPerMinute: 0 });
+    const a = limiter.connect('k');
+    const b = limiter.connect('k');
+    assert.ok(a.admit && b.admit);
+    const c = limiter.connect('k');
+    assert.ok(!c.admit);
+    assert.match(c.message, /too many connections from your network address \(2 open.*SFU_MAX_CONNECTIONS_PER_IP/);
+    assert.ok(limiter.connect('other').admit, 'another address is not affected');
+    a.release();
+    a.release();
+    assert.equal(limiter.connections('k'), 1, 'a second release gives back nothing more');
+    assert.ok(limiter.connect('k').admit);
+    assert.equal(limiter.join('k', 0), undefined, 'joinAttemptsPerMinute 0: no join limit');
+  });
+
+  test('0 connections means no limit', () => {
+    const limiter = new AddressLimiter({ connections: 0, joinAttemptsPerMinute: 0 });
+    for (let i = 0; i < 1000; i++) assert.ok(limiter.connect('k').admit);
   });
 });

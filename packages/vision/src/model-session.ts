@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import '@moodroom/shared/onnxruntime-telemetry-off';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 

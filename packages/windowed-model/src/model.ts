@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import '@moodroom/shared/onnxruntime-telemetry-off';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { EmotionProbs } from '@moodroom/shared';
 import { readOnnxMetadata } from '@moodroom/vision/onnx-metadata';

@@ -7,7 +7,16 @@ import { cell, formatTable } from './table.ts';
 export interface ParticipantResult {
   name: string;
   participantId: string;
+  /**
+   * Frames analysed a second over the measured span. In-process: counted (frames that reached the
+   * pipeline minus those it dropped); elsewhere: the mean of the analyzer's own 5 s trailing rate
+   * (analyzerStatus), which lags a participant who joined shortly before.
+   */
   analysedFps: number;
+  /** Frames the publisher handed to its encoder a second, over the measured span. */
+  sentFps: number;
+  /** Decoded frames that reached the pipeline a second (in-process: tapped; elsewhere: = sentFps). */
+  receivedFps: number;
   droppedPct: number;
   samples: number;
   facePct: number;
@@ -85,11 +94,14 @@ export class LoadMeter {
       const mine = arrivals.filter((a) => a.sample.participantId === id);
       const fps = statuses.flatMap((s) => s.participants.filter((x) => x.participantId === id).map((x) => x.analysedFps));
       const received = this.receivedSoFar(p) - base.received;
+      const dropped = this.droppedSoFar(id) - base.dropped;
       return {
         name: p.name,
         participantId: id,
-        analysedFps: mean(fps),
-        droppedPct: (100 * (this.droppedSoFar(id) - base.dropped)) / Math.max(1, received),
+        analysedFps: this.rig.tap ? (received - dropped) / seconds : mean(fps),
+        sentFps: (p.sender.framesSent - base.sent) / seconds,
+        receivedFps: received / seconds,
+        droppedPct: (100 * dropped) / Math.max(1, received),
         samples: mine.length,
         facePct: mine.length ? (100 * mine.filter((a) => a.sample.facePresent).length) / mine.length : NaN,
         endToEnd: this.rig.tap ? mine.map((a) => this.endToEndMs(a)).filter((x): x is number => x !== null) : null,

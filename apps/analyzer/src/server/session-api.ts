@@ -9,6 +9,7 @@ import {
   type CreateSessionResponse,
   type SessionDetails,
 } from '@moodroom/shared';
+import { addressKey } from '@moodroom/shared/address-key';
 import { newSessionId, signSessionToken } from '@moodroom/shared/session-token';
 import { facilitatorAccess } from '../sessions/session-access.ts';
 import { rosterOf, sessionInfo } from '../sessions/session-views.ts';
@@ -29,6 +30,8 @@ export interface SessionApiOptions {
   onDeleted?: (sessionId: string) => void;
   /** Sessions one client address may create a minute. */
   maxSessionsPerMinute: number;
+  /** Requests of any kind one client address may send a minute; 0 = no limit. */
+  maxRequestsPerMinute: number;
   now?: () => number;
   onLog?: (message: string) => void;
 }
@@ -55,6 +58,9 @@ export function createSessionApi(options: SessionApiOptions) {
   const now = options.now ?? Date.now;
   // Per address: creating a session writes to the database and mints two tokens.
   const creations = new KeyedTokenBuckets(perMinute(options.maxSessionsPerMinute));
+  // Every request verifies a token and may read a whole session from SQLite: a budget per address
+  // keeps one client from starving the others (and from guessing tokens at network speed).
+  const requests = options.maxRequestsPerMinute > 0 ? new KeyedTokenBuckets(perMinute(options.maxRequestsPerMinute)) : undefined;
   const routes: { method: string; pattern: RegExp; handle: (req: IncomingMessage, res: ServerResponse, sessionId: string) => Promise<void> }[] = [
     { method: 'POST', pattern: /^\/api\/sessions$/, handle: (req, res) => create(req, res) },
     { method: 'GET', pattern: /^\/api\/sessions\/([^/]+)$/, handle: (req, res, id) => details(req, res, id) },
@@ -75,6 +81,12 @@ export function createSessionApi(options: SessionApiOptions) {
       }
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'origin');
+    }
+    const address = addressKey(req.socket.remoteAddress);
+    if (requests && !requests.take(address, now())) {
+      const wait = Math.ceil(requests.retryAfterMs(address, now()) / 1000);
+      send(res, 429, { error: { code: 'LIMIT', message: `too many requests from this address (more than ${options.maxRequestsPerMinute} a minute): retry in ${wait} s` } }, { 'retry-after': String(wait) });
+      return true;
     }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, { 'access-control-allow-methods': 'GET, POST, DELETE', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
@@ -114,7 +126,7 @@ export function createSessionApi(options: SessionApiOptions) {
       throw new HttpError(400, 'BAD_REQUEST', `invalid session: ${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'bad body'}`);
     }
     // After validation: only requests that would create a session count, so a typo costs nothing.
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = addressKey(req.socket.remoteAddress);
     if (!creations.take(address, now())) {
       const wait = Math.ceil(creations.retryAfterMs(address, now()) / 1000);
       throw new HttpError(429, 'LIMIT', `too many sessions created from this address (more than ${options.maxSessionsPerMinute} a minute): retry in ${wait} s`, { 'retry-after': String(wait) });

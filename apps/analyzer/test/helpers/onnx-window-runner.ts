@@ -1,3 +1,4 @@
+import '@moodroom/shared/onnxruntime-telemetry-off';
 import * as ort from 'onnxruntime-node';
 import { canonicalEmotion, EMOTIONS, type EmotionProbs } from '@moodroom/shared';
 import type { PackedWindow, WindowRunner } from '../../src/ports.ts';

@@ -1,9 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { ClientEvents, fail } from '@moodroom/shared';
+import { addressKey } from '@moodroom/shared/address-key';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../room-registry.ts';
-import { ConnectionLimiter, type ConnectionLimits } from './connection-limits.ts';
+import { AddressLimiter, ConnectionLimiter, type ConnectionLimits } from './connection-limits.ts';
 import { serveRequests, type Gate } from './dispatcher.ts';
 import { createHandlers, leaveRoom } from './handlers.ts';
 import type { Session } from './session.ts';
@@ -11,7 +12,7 @@ import type { Session } from './session.ts';
 export interface SignallingOptions {
   corsOrigins: string[];
   maxMessageBytes: number;
-  /** Per-connection message rate and join attempts. */
+  /** Per-connection message rate and join attempts; per-address connections and joins. */
   limits: ConnectionLimits;
   registry: RoomRegistry;
   log: Logger;
@@ -42,11 +43,30 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
     },
   });
   const handlers = createHandlers(registry, options.sessionSecret);
+  const addresses = options.limits.perAddress ? new AddressLimiter(options.limits.perAddress) : undefined;
+  const releases = new WeakMap<Socket, () => void>();
+
+  // The participants' namespace only: the analyzer link (/analyzer) has its own token and limits.
+  if (addresses) {
+    io.use((socket, next) => {
+      const slot = addresses.connect(addressKey(socket.handshake.address));
+      if (!slot.admit) {
+        log.warn({ address: addressKey(socket.handshake.address) }, 'participant connection refused: too many from one address');
+        next(Object.assign(new Error(slot.message), { data: { code: 'LIMIT' } }));
+        return;
+      }
+      releases.set(socket, slot.release);
+      // A socket refused by a later middleware never connects, so never disconnects: release here too.
+      socket.conn.once('close', slot.release);
+      next();
+    });
+  }
 
   io.on('connection', (socket: Socket) => {
     const session: Session = { socketId: socket.id, emit: (event, payload) => socket.emit(event, payload) };
     const socketLog = log.child({ socketId: socket.id });
-    const limiter = new ConnectionLimiter(options.limits, Date.now());
+    const key = addressKey(socket.handshake.address);
+    const limiter = new ConnectionLimiter(options.limits, Date.now(), addresses && { limiter: addresses, key });
     const gate: Gate = (event) => {
       const verdict = limiter.check(event, Date.now());
       if (verdict.admit) return undefined;
@@ -60,6 +80,7 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
     const queue = serveRequests(socket, ClientEvents, handlers, session, socketLog, gate);
 
     socket.on('disconnect', (reason) => {
+      releases.get(socket)?.();
       void queue.push(async () => {
         if (session.joined) socketLog.info({ reason, peerId: session.joined.peer.id }, 'disconnected');
         leaveRoom(registry, session);

@@ -31,6 +31,7 @@ export class WrtcSender {
   readonly sentAt = new Map<number, number>();
   private counter = 0;
   private timer: NodeJS.Timeout | null = null;
+  private startedAt = 0;
 
   /** Frames handed to the encoder so far (the first, pre-produce frame not counted). */
   get framesSent(): number {
@@ -105,8 +106,21 @@ export class WrtcSender {
       codec: device.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8'),
     });
     const instance = new WrtcSender(options, source, track, transport, producer, producerId);
-    instance.timer = setInterval(() => instance.sendNext(), 1000 / options.fps);
+    instance.startedAt = performance.now();
+    instance.scheduleNext();
     return instance;
+  }
+
+  /**
+   * Paced against the start, like a camera: setInterval(1000 / 15) runs every 66 ms (Node rounds
+   * the delay down), i.e. 15.15 fps, which a 15 fps rate cap downstream would then have to drop.
+   */
+  private scheduleNext(): void {
+    const due = this.startedAt + ((this.counter + 1) * 1000) / this.options.fps;
+    this.timer = setTimeout(() => {
+      this.sendNext();
+      if (this.timer) this.scheduleNext();
+    }, Math.max(0, due - performance.now()));
   }
 
   private sendNext(): void {
@@ -124,7 +138,7 @@ export class WrtcSender {
 
   /** Same teardown order as the receiver child: stop feeding, close the pc, stop the track. */
   close(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.transport.close();
     this.track.stop();
