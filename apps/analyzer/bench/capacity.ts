@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { capacityOf, DEFAULT_CRITERION, judgeTrial, type TrialVerdict } from './lib/capacity.ts';
 import { startLiveRig, type Publisher } from './lib/live-rig.ts';
+import { int } from './lib/load-args.ts';
 import { formatLoadResult, type LoadResult } from './lib/load-meter.ts';
 import { compareOnSameFrames } from './lib/same-frames.ts';
 import { mean, percentile } from './lib/stats.ts';
@@ -24,12 +25,7 @@ try {
     options: { max: { type: 'string', default: '8' }, duration: { type: 'string', default: '20' }, warmup: { type: 'string', default: '8' }, width: { type: 'string', default: '640' }, height: { type: 'string', default: '480' }, frames: { type: 'string', default: '90' } },
     strict: true,
   });
-  const n = (name: string, raw: string, min: number, max: number) => {
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    return v;
-  };
-  opts = { max: n('max', values.max, 1, 64), durationS: n('duration', values.duration, 2, 3600), warmupS: n('warmup', values.warmup, 0, 3600), width: n('width', values.width, 256, 4096), height: n('height', values.height, 16, 4096), frames: n('frames', values.frames, 10, 10_000) };
+  opts = { max: int('max', values.max, 1, 64), durationS: int('duration', values.duration, 2, 3600), warmupS: int('warmup', values.warmup, 0, 3600), width: int('width', values.width, 256, 4096), height: int('height', values.height, 16, 4096), frames: int('frames', values.frames, 10, 10_000) };
   if (opts.warmupS >= opts.durationS) throw new Error('--warmup must be shorter than --duration');
   if (opts.width % 2 || opts.height % 2) throw new Error('--width and --height must be even (I420)');
 } catch (error) {

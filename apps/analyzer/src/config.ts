@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_DASHBOARD_ORIGINS, envInt, envString, loadConfig, parseOriginList } from '@moodroom/shared';
+import { DEFAULT_DASHBOARD_ORIGINS, envInt, envLogLevel, envString, loadConfig, parseOriginList } from '@moodroom/shared';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const fromRoot = (p: string) => (p.startsWith('/') ? p : `${REPO_ROOT}${p}`);
@@ -11,7 +11,7 @@ const envNumber = (def: number, min: number, max: number) => z.coerce.number().m
 export const analyzerConfigSchema = z
   .object({
     ANALYZER_HOST: envString('127.0.0.1'),
-    ANALYZER_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    ANALYZER_LOG_LEVEL: envLogLevel(),
     ANALYZER_PORT: envInt(4100, 0, 65535),
     ANALYZER_FPS: envNumber(15, 1, 60),
     ANALYZER_SPAN_MS: envInt(2000, 100, 30_000),

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import type { ConnectionLimits } from './signalling/connection-limits.ts';
-import { MIN_ANALYZER_TOKEN_LENGTH, MIN_SESSION_SECRET_LENGTH, envBool, envInt, envString, loadConfig, parseOriginList, DEFAULT_DASHBOARD_ORIGINS } from '@moodroom/shared';
+import { MIN_ANALYZER_TOKEN_LENGTH, MIN_SESSION_SECRET_LENGTH, envBool, envInt, envLogLevel, envString, loadConfig, parseOriginList, DEFAULT_DASHBOARD_ORIGINS } from '@moodroom/shared';
 
 /**
  * The SFU's configuration: environment variables with embedded defaults (documented in
@@ -49,7 +49,7 @@ export const sfuEnvSchema = z.object({
    */
   SFU_MAX_CONNECTIONS_PER_IP: envInt(64, 0, 1_000_000),
   SFU_MAX_JOIN_ATTEMPTS_PER_IP_PER_MINUTE: envInt(120, 0, 10_000_000),
-  SFU_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  SFU_LOG_LEVEL: envLogLevel(),
   /**
    * Shared secret the analyzer presents on the /analyzer namespace. Unset (or empty): the analyzer
    * link is closed and every analyzer connection is refused.

@@ -24,6 +24,10 @@ export const envBool = (def: boolean) =>
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 export const envString = (def: string) => z.string().min(1).default(def);
 
+/** A service log level (pino's levels): SFU_LOG_LEVEL, ANALYZER_LOG_LEVEL. */
+export const envLogLevel = (def: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' = 'info') =>
+  z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default(def);
+
 /**
  * A comma-separated list of browser origins allowed to call a service (CORS). "*" is refused:
  * it would let any website drive a visitor's browser into rooms or a facilitator's data.

@@ -30,7 +30,8 @@ const OPTIONS = {
   'sfu-pid': { type: 'string' },
 } as const;
 
-function int(name: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+/** An integer flag in [min, max], or an error that names the flag (shared by the load tools). */
+export function int(name: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;

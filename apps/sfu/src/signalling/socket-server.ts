@@ -44,18 +44,20 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
   });
   const handlers = createHandlers(registry, options.sessionSecret);
   const addresses = options.limits.perAddress ? new AddressLimiter(options.limits.perAddress) : undefined;
-  const releases = new WeakMap<Socket, () => void>();
+  // What the middleware admitted each socket under: its address key and the slot to give back.
+  const slots = new WeakMap<Socket, { address: string; release: () => void }>();
 
   // The participants' namespace only: the analyzer link (/analyzer) has its own token and limits.
   if (addresses) {
     io.use((socket, next) => {
-      const slot = addresses.connect(addressKey(socket.handshake.address));
+      const address = addressKey(socket.handshake.address);
+      const slot = addresses.connect(address);
       if (!slot.admit) {
-        log.warn({ address: addressKey(socket.handshake.address) }, 'participant connection refused: too many from one address');
+        log.warn({ address }, 'participant connection refused: too many from one address');
         next(Object.assign(new Error(slot.message), { data: { code: 'LIMIT' } }));
         return;
       }
-      releases.set(socket, slot.release);
+      slots.set(socket, { address, release: slot.release });
       // A socket refused by a later middleware never connects, so never disconnects: release here too.
       socket.conn.once('close', slot.release);
       next();
@@ -65,8 +67,8 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
   io.on('connection', (socket: Socket) => {
     const session: Session = { socketId: socket.id, emit: (event, payload) => socket.emit(event, payload) };
     const socketLog = log.child({ socketId: socket.id });
-    const key = addressKey(socket.handshake.address);
-    const limiter = new ConnectionLimiter(options.limits, Date.now(), addresses && { limiter: addresses, key });
+    const slot = slots.get(socket);
+    const limiter = new ConnectionLimiter(options.limits, Date.now(), addresses && slot && { limiter: addresses, key: slot.address });
     const gate: Gate = (event) => {
       const verdict = limiter.check(event, Date.now());
       if (verdict.admit) return undefined;
@@ -80,7 +82,7 @@ export function attachSignalling(httpServer: HttpServer, options: SignallingOpti
     const queue = serveRequests(socket, ClientEvents, handlers, session, socketLog, gate);
 
     socket.on('disconnect', (reason) => {
-      releases.get(socket)?.();
+      slot?.release();
       void queue.push(async () => {
         if (session.joined) socketLog.info({ reason, peerId: session.joined.peer.id }, 'disconnected');
         leaveRoom(registry, session);
