@@ -17,7 +17,7 @@ import { everySecond } from './lib/ticker.ts';
 const RSS_GROWTH_LIMIT = 0.05;
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { participants: { type: 'string', default: '8' }, minutes: { type: 'string', default: '10' }, interval: { type: 'string', default: '5' }, 'warmup-minutes': { type: 'string' } },
+  options: { participants: { type: 'string', default: '8' }, minutes: { type: 'string', default: '10' }, interval: { type: 'string', default: '5' }, 'warmup-minutes': { type: 'string' }, 'in-process': { type: 'boolean', default: false } },
 });
 const participants = Number(values.participants);
 const seconds = Math.round(Number(values.minutes) * 60);
@@ -25,14 +25,14 @@ const interval = Number(values.interval);
 // Default warm-up: a third of the run, at most 2 minutes (models, JIT, buffers settle).
 const warmupS = values['warmup-minutes'] ? Number(values['warmup-minutes']) * 60 : Math.min(120, Math.round(seconds / 3));
 if (![participants, seconds, interval, warmupS].every((n) => Number.isFinite(n) && n > 0) || warmupS >= seconds) {
-  console.error('usage: npm run soak -w apps/analyzer -- --participants 8 --minutes 10 [--interval 5] [--warmup-minutes 2]');
+  console.error('usage: npm run soak -w apps/analyzer -- --participants 8 --minutes 10 [--interval 5] [--warmup-minutes 2] [--in-process]');
   process.exit(2);
 }
 
-const rig = await startLiveRig();
+const rig = await startLiveRig({ spawnAnalyzer: !values['in-process'] });
 const startedAt = Date.now();
 const idleBefore = soakSample(rig, startedAt);
-console.log(`soak: ${participants} participant(s), ${seconds} s, sample every ${interval} s, warm-up ${warmupS} s (RSS growth limit ${RSS_GROWTH_LIMIT * 100} %)`);
+console.log(`soak: ${participants} participant(s), ${seconds} s, sample every ${interval} s, warm-up ${warmupS} s (RSS growth limit ${RSS_GROWTH_LIMIT * 100} %), analyzer ${rig.local.analyzerPid !== null ? `in its own process (pid ${rig.local.analyzerPid})` : 'in this process, with the SFU\'s Node side and the publishers'}`);
 const publishers = await rig.join(participants, { width: 640, height: 480, fps: 15 });
 const meter = new LoadMeter(rig, publishers);
 const samples: SoakSample[] = [];
@@ -50,9 +50,12 @@ const idleAfter = await waitForIdle(rig, startedAt);
 
 const growth = growthAfterWarmup(samples.map((s) => ({ atMs: s.atMs, value: s.analyzerRssBytes })), warmupS * 1000);
 const steady = samples.filter((s) => s.atMs >= warmupS * 1000);
-const range = (pick: (s: SoakSample) => number) => `${Math.min(...steady.map(pick))}..${Math.max(...steady.map(pick))}`;
+const range = (pick: (s: SoakSample) => number | null) => {
+  const values = steady.map(pick).filter((v): v is number => v !== null);
+  return values.length ? `${Math.min(...values)}..${Math.max(...values)}` : '–';
+};
 console.log(`\n  load over the last ${result.seconds.toFixed(0)} s:`);
-console.log(formatLoadResult(result, true));
+console.log(formatLoadResult(result, rig.tap !== null));
 console.log(`\n  after warm-up (${steady.length} samples): RSS growth ${growth === null ? '–' : (growth * 100).toFixed(1)} % (${growth !== null && growth < RSS_GROWTH_LIMIT ? 'PASS' : 'FAIL'}: < ${RSS_GROWTH_LIMIT * 100} %)`);
 console.log(`  ranges after warm-up: handles ${range((s) => s.activeHandles)}, fds ${range((s) => s.fds)}, threads ${range((s) => s.threads)}, consumers ${range((s) => s.analyzerConsumers ?? 0)}, receivers ${range((s) => s.receiverChildren)}`);
 console.log(`\n  idle, before joining and after leaving:\n${streamedRow(SOAK_HEADERS, SOAK_HEADERS)}\n${streamedRow(SOAK_HEADERS, soakRow(idleBefore))}\n${streamedRow(SOAK_HEADERS, soakRow(idleAfter))}`);

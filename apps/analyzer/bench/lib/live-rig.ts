@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
@@ -15,6 +15,7 @@ import { SfuParticipant } from '../../src/receiver/testing/sfu-participant.ts';
 import { WrtcSender } from '../../src/receiver/testing/wrtc-sender.ts';
 import { connectToSfu, type SfuLink } from '../../src/sfu-link/index.ts';
 import { loadFaceDeps } from '../../src/vision-deps.ts';
+import { startAnalyzer as startAnalyzerProcess } from '../../../../e2e/src/analyzer.ts';
 import { FrameTap } from './frame-tap.ts';
 
 /**
@@ -32,8 +33,15 @@ export interface LiveRigOptions {
   sfuUrl?: string;
   /** An analyzer already running and linked to that SFU (default: one in this process). */
   analyzerUrl?: string;
-  /** Analyzer environment overrides for the in-process analyzer. */
+  /** Analyzer environment overrides for the in-process (or spawned) analyzer. */
   analyzerEnv?: Record<string, string>;
+  /**
+   * Run the analyzer as its own process (`node --import tsx src/main.ts`, as `npm start` does),
+   * linked to this process's SFU, so its RSS, fds and threads are the analyzer's alone and not the
+   * publishers' encoders' too (the soak). Without the analyzer's objects here there is no frame
+   * tap: latency is decode→dashboard only.
+   */
+  spawnAnalyzer?: boolean;
 }
 
 export interface VideoOptions {
@@ -53,6 +61,8 @@ export interface LocalParts {
   sfu: TestSfu | null;
   analyzer: RunningAnalyzer<unknown> | null;
   config: AnalyzerConfig | null;
+  /** The analyzer child process this rig spawned (spawnAnalyzer), else null. */
+  analyzerPid: number | null;
 }
 
 export interface LiveRig {
@@ -84,7 +94,26 @@ export async function startLiveRig(options: LiveRigOptions = {}): Promise<LiveRi
   let analyzer: RunningAnalyzer<unknown> | null = null;
   let config: AnalyzerConfig | null = null;
   let tap: FrameTap | null = null;
-  if (!options.analyzerUrl) {
+  let spawnedUrl: string | null = null;
+  let analyzerPid: number | null = null;
+  if (options.spawnAnalyzer && !options.analyzerUrl) {
+    if (!sfu) throw new Error('a spawned analyzer links to the rig\'s own SFU: leave out --sfu');
+    assertModels();
+    const dir = mkdtempSync(path.join(tmpdir(), 'moodroom-live-rig-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const child = await startAnalyzerProcess({
+      sfuUrl,
+      token: TEST_ANALYZER_TOKEN,
+      sessionSecret: TEST_SESSION_SECRET,
+      dbPath: path.join(dir, 'a.sqlite'),
+      // What npm start would run: one inference thread per core.
+      threads: availableParallelism(),
+      env: { ANALYZER_STATUS_INTERVAL_MS: '1000', ...options.analyzerEnv },
+    });
+    cleanups.push(() => child.stop());
+    spawnedUrl = child.url;
+    analyzerPid = child.process.child.pid ?? null;
+  } else if (!options.analyzerUrl) {
     assertModels();
     const dir = mkdtempSync(path.join(tmpdir(), 'moodroom-live-rig-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,7 +134,7 @@ export async function startLiveRig(options: LiveRigOptions = {}): Promise<LiveRi
     cleanups.push(() => roster.unsubscribe());
     cleanups.push(() => ingest.unsubscribe());
   }
-  const analyzerUrl = options.analyzerUrl ?? `http://127.0.0.1:${analyzer!.port}`;
+  const analyzerUrl = options.analyzerUrl ?? spawnedUrl ?? `http://127.0.0.1:${analyzer!.port}`;
 
   const session = await createSession(analyzerUrl, { title: 'load test', purpose: 'synthetic participants' });
   const roomId = session.session.sessionId;
@@ -126,7 +155,7 @@ export async function startLiveRig(options: LiveRigOptions = {}): Promise<LiveRi
     analyzerUrl,
     session,
     roomId,
-    local: { sfu, analyzer, config },
+    local: { sfu, analyzer, config, analyzerPid },
     tap,
     arrivals,
     statuses,

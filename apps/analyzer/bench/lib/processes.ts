@@ -16,7 +16,7 @@ export const RECEIVER_CHILD_MATCH = 'receiver/child.ts';
  */
 export function rigProcesses(rig: LiveRig, external: { analyzerPid?: number; sfuPid?: number } = {}): WatchedProcess[] {
   const out: WatchedProcess[] = [];
-  const analyzerPid = rig.local.analyzer ? process.pid : external.analyzerPid;
+  const analyzerPid = rig.local.analyzer ? process.pid : (rig.local.analyzerPid ?? external.analyzerPid);
   if (analyzerPid !== undefined) {
     // In-process, this one process also runs the SFU's Node side and the publishers' encoders.
     out.push({ label: rig.local.analyzer ? 'load tool: analyzer + SFU signalling + publishers' : 'analyzer', pid: analyzerPid });
